@@ -1,0 +1,156 @@
+"""The content model: materials of four kinds, and curricula — plain dataclasses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ReadingItem:
+    """One entry of a reading list: a book, a document, or another material of the portal."""
+
+    title: str
+    author: str = ""
+    link: str = ""
+    material: str = ""
+    required: bool = False
+    quarter: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """The policy document a policy explainer explains."""
+
+    title: str
+    issuer: str
+    date: dt.date
+    number: str = ""
+    link: str = ""
+
+
+@dataclass
+class Material:
+    """One published or draft piece of study content, of any kind."""
+
+    source: str  # path shown to users, relative to the working directory
+    slug: str
+    title: str
+    kind: str
+    audiences: list[str]
+    track: str
+    summary: str
+    body: str
+    body_line: int
+    topics: list[str] = field(default_factory=list)
+    hours: float | None = None
+    required: bool = False
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    author: str = ""
+    draft: bool = False
+    slug_line: int = 1
+    # kind-specific
+    items: list[ReadingItem] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    duration: int | None = None
+    preparation: list[str] = field(default_factory=list)
+    discussion: list[str] = field(default_factory=list)
+    document: PolicyDocument | None = None
+
+    @property
+    def last_changed(self) -> dt.date | None:
+        return self.updated or self.published
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A dated phase of a curriculum's plan (research → implementation → evaluation)."""
+
+    title: str
+    start: dt.date
+    end: dt.date
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Include:
+    """A rule pulling every published material of the audience matching a track and/or topics."""
+
+    track: str = ""
+    topics: tuple[str, ...] = ()
+    kind: str = ""
+
+
+@dataclass
+class Module:
+    """An ordered group of materials inside a curriculum."""
+
+    key: str
+    title: str
+    description: str = ""
+    slugs: list[str] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)
+    materials: list[Material] = field(default_factory=list)  # resolved, in order
+
+    @property
+    def hours(self) -> float:
+        return sum(m.hours or 0 for m in self.materials)
+
+    @property
+    def required_hours(self) -> float:
+        return sum(m.hours or 0 for m in self.materials if m.required)
+
+
+@dataclass
+class Curriculum:
+    """The study plan for one audience."""
+
+    source: str
+    audience: str
+    title: str
+    introduction: str = ""
+    rhythm: list[str] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
+    modules: list[Module] = field(default_factory=list)
+
+    @property
+    def hours(self) -> float:
+        return sum(m.hours for m in self.modules)
+
+    @property
+    def required_hours(self) -> float:
+        return sum(m.required_hours for m in self.modules)
+
+    def materials(self) -> list[Material]:
+        """Every material of the curriculum in reading order, each once."""
+        seen: set[str] = set()
+        ordered = []
+        for module in self.modules:
+            for m in module.materials:
+                if m.slug not in seen:
+                    seen.add(m.slug)
+                    ordered.append(m)
+        return ordered
+
+
+@dataclass
+class Catalog:
+    """Everything published: materials by slug and curricula by audience. Drafts are not here."""
+
+    materials: dict[str, Material] = field(default_factory=dict)
+    curricula: dict[str, Curriculum] = field(default_factory=dict)
+    drafts: int = 0
+
+    def topics(self) -> dict[str, list[Material]]:
+        """Materials by topic, topics in first-seen order, materials by title."""
+        by_topic: dict[str, list[Material]] = {}
+        for m in self.materials.values():
+            for t in m.topics:
+                by_topic.setdefault(t, []).append(m)
+        return by_topic
+
+    def memberships(self, slug: str) -> list[tuple[Curriculum, Module]]:
+        """The (curriculum, module) pairs a material belongs to."""
+        return [(c, mod) for c in self.curricula.values() for mod in c.modules if any(m.slug == slug for m in mod.materials)]

@@ -1,0 +1,82 @@
+"""Planning the curriculum page of each audience and the page of each of its modules."""
+
+from __future__ import annotations
+
+from studyportal.model import Curriculum
+from studyportal.plan.format import cn_date, esc, hours, material_list
+from studyportal.plan.types import PlannedPage, curriculum_src, link, material_src, module_src
+from studyportal.vocabulary import audience_name
+
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def module_label(index: int) -> str:
+    """``0`` → ``模块一``."""
+    return f"模块{CN_NUMBERS[index]}" if index < len(CN_NUMBERS) else f"模块 {index + 1}"
+
+
+def plan_curriculum(c: Curriculum) -> list[PlannedPage]:
+    """The curriculum overview page followed by one page per module."""
+    src = curriculum_src(c.audience)
+    parts = [c.introduction] if c.introduction else []
+    for i, module in enumerate(c.modules):
+        mod_src = module_src(c.audience, module.key)
+        head = f"## {module_label(i)}　{esc(module.title)} {{ #{module.key} }}"
+        stats = f'<p class="sp-module-stats">{len(module.materials)} 个材料 · 共 {hours(module.hours) or "—"}'
+        if module.required_hours:
+            stats += f" · 必学 {hours(module.required_hours)}"
+        stats += "</p>"
+        lines = [head, stats]
+        if module.description:
+            lines.append(module.description)
+        items = []
+        for m in module.materials:
+            mark = '<span class="sp-req">必学</span>' if m.required else '<span class="sp-opt">选学</span>'
+            extra = f' <span class="sp-tags">{hours(m.hours)}</span>' if m.hours else ""
+            items.append(f"1. {mark} [{esc(m.title)}]({link(src, material_src(m.slug))}){extra}")
+        if items:
+            lines.append('<div class="sp-steps" markdown>\n\n' + "\n".join(items) + "\n\n</div>")
+        lines.append(f"[查看{module_label(i)}的全部摘要 →]({link(src, mod_src)})")
+        parts.append("\n\n".join(lines))
+    meta = {
+        "sp": {
+            "type": "curriculum",
+            "audience": c.audience,
+            "audience_name": audience_name(c.audience),
+            "hours": hours(c.hours),
+            "required_hours": hours(c.required_hours),
+            "modules": len(c.modules),
+            "materials": len(c.materials()),
+            "rhythm": c.rhythm,
+            "phases": [
+                {"title": p.title, "start": cn_date(p.start), "end": cn_date(p.end), "description": p.description} for p in c.phases
+            ],
+        }
+    }
+    pages = [PlannedPage(src, c.title, "\n\n".join(parts) + "\n", "sp-curriculum.html", meta)]
+    pages += [_module_page(c, i) for i in range(len(c.modules))]
+    return pages
+
+
+def _module_page(c: Curriculum, i: int) -> PlannedPage:
+    module = c.modules[i]
+    src = module_src(c.audience, module.key)
+    back = f"[← 返回{esc(c.title)}]({link(src, curriculum_src(c.audience))})"
+    stats = f"{len(module.materials)} 个材料 · 共 {hours(module.hours) or '—'}"
+    if module.required_hours:
+        stats += f" · 必学 {hours(module.required_hours)}"
+    parts = [back, f'<p class="sp-module-stats">{audience_name(c.audience)} · {module_label(i)} · {stats}</p>']
+    if module.description:
+        parts.append(module.description)
+    parts.append(material_list(module.materials, src, show_audiences=False) or "本模块暂无材料。")
+    nav = []
+    if i > 0:
+        prev = c.modules[i - 1]
+        nav.append(f"[← 上一模块：{esc(prev.title)}]({link(src, module_src(c.audience, prev.key))})")
+    if i + 1 < len(c.modules):
+        nxt = c.modules[i + 1]
+        nav.append(f"[下一模块：{esc(nxt.title)} →]({link(src, module_src(c.audience, nxt.key))})")
+    if nav:
+        parts.append('<p class="sp-pager" markdown>' + " ".join(nav) + "</p>")
+    title = f"{module_label(i)}　{module.title}"
+    return PlannedPage(src, title, "\n\n".join(parts) + "\n", description=module.description[:120])

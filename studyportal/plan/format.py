@@ -1,0 +1,54 @@
+"""Small text helpers shared by the page planners."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from studyportal.model import Material
+from studyportal.plan.types import link, material_src
+from studyportal.vocabulary import audience_name, kind_name
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def esc(text: str) -> str:
+    """Escape text for use inside Markdown (link text, table cells)."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def hours(value: float | None) -> str:
+    """``1.5`` → ``1.5 学时``; whole numbers without a decimal point."""
+    if not value:
+        return ""
+    return f"{value:g} 学时"
+
+
+def date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def cn_date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def material_card(m: Material, from_src: str, show_audiences: bool = True) -> str:
+    """One Markdown list item describing a material, linking to it."""
+    tags = [kind_name(m.kind)]
+    if m.hours:
+        tags.append(hours(m.hours))
+    if show_audiences:
+        tags.append("、".join(audience_name(a) for a in m.audiences))
+    required = ' <span class="sp-req">必学</span>' if m.required else ""
+    line = f"- [{esc(m.title)}]({link(from_src, material_src(m.slug))}){required}  \n"
+    line += f'  <span class="sp-tags">{" · ".join(tags)}</span>  \n'
+    line += f"  {esc(m.summary)}"
+    return line
+
+
+def material_list(materials: list[Material], from_src: str, show_audiences: bool = True) -> str:
+    """A styled Markdown list of materials (empty string when there are none)."""
+    if not materials:
+        return ""
+    items = "\n".join(material_card(m, from_src, show_audiences) for m in materials)
+    return f'<div class="sp-list" markdown>\n\n{items}\n\n</div>\n'

@@ -1,0 +1,38 @@
+"""Assembling every planned page and the navigation tree: audiences → modules, never every material."""
+
+from __future__ import annotations
+
+from studyportal.model import Catalog
+from studyportal.plan.curriculum_pages import module_label, plan_curriculum
+from studyportal.plan.listings import plan_home, plan_kinds, plan_new, plan_topics
+from studyportal.plan.material_page import memberships, plan_material
+from studyportal.plan.types import HOME_SRC, NEW_SRC, TOPICS_SRC, NavItem, SitePlan, curriculum_src, kind_src, module_src
+from studyportal.vocabulary import AUDIENCES, KIND_LISTING_TITLES, KINDS
+
+
+def plan_site(catalog: Catalog, site_title: str = "党员学习资料门户", extra_nav: list[NavItem] | None = None) -> SitePlan:
+    """Every page of the portal, and a navigation whose size does not grow with the number of materials."""
+    plan = SitePlan()
+    plan.add(plan_home(catalog, site_title))
+    places = memberships(catalog)
+    for m in catalog.materials.values():
+        plan.add(plan_material(m, catalog, places))
+    nav = [NavItem("首页", HOME_SRC)]
+    for audience in AUDIENCES:
+        c = catalog.curricula.get(audience)
+        if c is None:
+            continue
+        for page in plan_curriculum(c):
+            plan.add(page)
+        section = NavItem(AUDIENCES[audience], children=[NavItem("课程总览", curriculum_src(audience))])
+        section.children += [NavItem(f"{module_label(i)}　{mod.title}", module_src(audience, mod.key)) for i, mod in enumerate(c.modules)]
+        nav.append(section)
+    for page in plan_topics(catalog) + plan_kinds(catalog):
+        plan.add(page)
+    plan.add(plan_new(catalog))
+    nav.append(NavItem("专题", TOPICS_SRC))
+    nav.append(NavItem("分类浏览", children=[NavItem(KIND_LISTING_TITLES[k], kind_src(k)) for k in KINDS]))
+    nav.append(NavItem("最近更新", NEW_SRC))
+    nav.extend(extra_nav or [])
+    plan.nav = nav
+    return plan

@@ -1,0 +1,1 @@
+"""Render: hand the planned pages to a site generator. Only ``mkdocs_plugin`` imports MkDocs."""

@@ -1,0 +1,108 @@
+"""The MkDocs adapter: a thin plugin that feeds the planned pages to MkDocs as generated files.
+
+This is the only module that imports MkDocs. It loads and validates ``materials/``, plans the
+site, and hands over pages, navigation and template data; everything else lives in the core.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from studyportal.catalog import load_catalog
+from studyportal.plan.site import plan_site
+from studyportal.plan.types import NavItem, SitePlan
+from studyportal.render.sanitize import sanitize_html
+
+log = logging.getLogger("mkdocs.plugins.studyportal")
+
+
+class StudyPortalConfig(Config):
+    materials_dir = opt.Type(str, default="materials")
+
+
+class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
+    """``plugins: [studyportal]`` in ``mkdocs.yml``."""
+
+    def __init__(self) -> None:
+        self.plan: SitePlan | None = None
+        self.materials_path: Path | None = None
+
+    def on_config(self, config: Any) -> Any:
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.materials_path = (root / self.config.materials_dir).resolve()
+        result = load_catalog(self.materials_path)
+        for problem in result.problems.warnings:
+            log.warning(problem.one_line())
+        if result.problems.errors:
+            for problem in result.problems.errors:
+                log.error(problem.one_line())
+            raise PluginError(f"材料检查发现 {len(result.problems.errors)} 个错误，构建已停止，已发布的网站不受影响。")
+        docs = Path(config.docs_dir)
+        hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+        extra = [NavItem("关于本站", children=[NavItem("", src) for src in hand_written if src != "index.md"])]
+        self.plan = plan_site(result.catalog, config.site_name, extra if hand_written else [])
+        if not config.nav:
+            config.nav = [_nav_entry(item) for item in self.plan.nav]
+        # Materials are reached through curriculum and listing pages, never the nav, by design.
+        config.validation.nav.omitted_files = logging.DEBUG
+        return config
+
+    def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
+        if self.materials_path is not None:
+            server.watch(str(self.materials_path))
+        return server
+
+    def on_files(self, files: Files, /, *, config: Any) -> Files:
+        assert self.plan is not None
+        for page in self.plan.pages.values():
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请改名或删除它")
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+        return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
+        planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
+        if planned is None:
+            return markdown
+        page.meta.update(_resolve_links(planned.meta, page.file, files))
+        if planned.template:
+            page.meta["template"] = planned.template
+        # Material prints titles and descriptions unescaped; trainer text must never become markup.
+        if planned.description:
+            page.meta["description"] = html.escape(planned.description)
+        page.meta["title"] = html.escape(planned.title)
+        return markdown
+
+    def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
+        planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
+        return sanitize_html(html) if planned is not None and planned.untrusted else html
+
+
+def _nav_entry(item: NavItem) -> Any:
+    if item.children:
+        return {html.escape(item.title): [_nav_entry(child) for child in item.children]}
+    return item.src_uri if not item.title else {html.escape(item.title): item.src_uri}
+
+
+def _resolve_links(value: Any, page_file: File, files: Files) -> Any:
+    """Copy template data, adding ``href`` (relative to this page) beside every ``src``."""
+    if isinstance(value, dict):
+        out = {k: _resolve_links(v, page_file, files) for k, v in value.items()}
+        src = value.get("src")
+        if isinstance(src, str):
+            target = files.get_file_from_path(src)
+            out["href"] = target.url_relative_to(page_file) if target else ""
+        return out
+    if isinstance(value, list):
+        return [_resolve_links(v, page_file, files) for v in value]
+    return value

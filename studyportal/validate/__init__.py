@@ -1,0 +1,1 @@
+"""Validate: turn parsed front matter and curriculum YAML into model objects, reporting every problem."""

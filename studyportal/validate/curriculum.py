@@ -1,0 +1,96 @@
+"""Validating a curriculum file (one per audience) into a :class:`Curriculum` with unresolved slugs."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from studyportal.load.frontmatter import Located
+from studyportal.model import Curriculum, Include, Module, Phase
+from studyportal.problems import Problem
+from studyportal.validate.fields import FieldReader
+from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
+
+CURRICULUM_FIELDS = ["audience", "title", "introduction", "rhythm", "phases", "modules"]
+PHASE_FIELDS = ["title", "start", "end", "description"]
+MODULE_FIELDS = ["key", "title", "description", "materials", "include"]
+INCLUDE_FIELDS = ["track", "topics", "kind"]
+
+
+def validate_curriculum(located: Located, shown_path: str, problems: list[Problem]) -> Curriculum | None:
+    """Check a parsed curriculum YAML file; returns None when it cannot be used at all."""
+    r = FieldReader(located, shown_path, problems)
+    if not isinstance(located.data, dict):
+        problems.append(Problem(shown_path, 1, "课程文件应当是“字段: 值”的形式", "参照 materials/curricula/member.yml 的写法"))
+        return None
+    r.unknown_fields((), CURRICULUM_FIELDS, "课程文件")
+    stem = PurePath(shown_path).stem
+    audience = r.choice(("audience",), AUDIENCES) or (stem if stem in AUDIENCES else "")
+    if not audience and not r.present(("audience",)):
+        r.problem((), "不知道这个课程是给哪类学员的", f"加上一行 audience: 并写 {'、'.join(AUDIENCES)} 之一")
+    curriculum = Curriculum(
+        source=shown_path,
+        audience=audience,
+        title=r.text(("title",), required=True, fix="加上一行 title: 课程名称"),
+        introduction=r.text(("introduction",)),
+        rhythm=r.text_list(("rhythm",)),
+    )
+    for i, _ in enumerate(r.sequence(("phases",), fix="phases 下每个阶段写成“- title: 阶段名”，再写 start、end 日期")):
+        phase = _phase(r, ("phases", i))
+        if phase:
+            curriculum.phases.append(phase)
+    modules = r.sequence(("modules",), required=True, fix="加上 modules:，每个模块写 title 和 materials 列表")
+    keys: set[str] = set()
+    for i, _ in enumerate(modules):
+        module = _module(r, ("modules", i), i)
+        if module is None:
+            continue
+        if module.key in keys:
+            r.problem(("modules", i, "key"), f"模块代号 {module.key} 重复", "给每个模块起不同的 key")
+        keys.add(module.key)
+        curriculum.modules.append(module)
+    if not audience or not curriculum.title:
+        return None
+    return curriculum
+
+
+def _phase(r: FieldReader, where: tuple) -> Phase | None:
+    if r.mapping(where, fix="写成“- title: 阶段名”，下一行缩进写 start: 和 end: 日期") is None:
+        return None
+    r.unknown_fields(where, PHASE_FIELDS, "阶段")
+    title = r.text(where + ("title",), required=True)
+    start = r.date(where + ("start",), required=True)
+    end = r.date(where + ("end",), required=True)
+    if start and end and end < start:
+        r.problem(where + ("end",), "结束日期早于开始日期", "检查 start 和 end")
+    if not (title and start and end):
+        return None
+    return Phase(title=title, start=start, end=end, description=r.text(where + ("description",)))
+
+
+def _module(r: FieldReader, where: tuple, index: int) -> Module | None:
+    if r.mapping(where, fix="写成“- title: 模块名”，下一行缩进写 materials: [网址名, …]") is None:
+        return None
+    r.unknown_fields(where, MODULE_FIELDS, "模块")
+    title = r.text(where + ("title",), required=True)
+    key = r.slug(where + ("key",)) or f"m{index + 1}"
+    module = Module(key=key, title=title, description=r.text(where + ("description",)))
+    module.slugs = r.text_list(where + ("materials",))
+    include_raw = r.raw(where + ("include",))
+    include_entries = include_raw if isinstance(include_raw, list) else [include_raw] if include_raw else []
+    for j, _ in enumerate(include_entries):
+        inc_where = where + ("include", j) if isinstance(include_raw, list) else where + ("include",)
+        if r.mapping(inc_where, fix="写成 include: {track: policy, topics: [乡村振兴]}") is None:
+            continue
+        r.unknown_fields(inc_where, INCLUDE_FIELDS, "include")
+        inc = Include(
+            track=r.choice(inc_where + ("track",), TRACKS),
+            topics=tuple(r.text_list(inc_where + ("topics",))),
+            kind=r.choice(inc_where + ("kind",), KINDS),
+        )
+        if not (inc.track or inc.topics or inc.kind):
+            r.problem(inc_where, "include 至少要写 track、topics 或 kind 之一", "例如 include: {track: skills}")
+            continue
+        module.includes.append(inc)
+    if not module.slugs and not module.includes and r.present(where + ("title",)):
+        r.problem(where, f"模块“{title}”里没有任何材料", "加上 materials: [网址名, …] 或 include: {track: …}")
+    return module if title else None

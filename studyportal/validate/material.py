@@ -1,0 +1,143 @@
+"""Validating one material's front matter and body into a :class:`Material`."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from studyportal.load.frontmatter import SplitDocument
+from studyportal.model import Material, PolicyDocument, ReadingItem
+from studyportal.problems import Problem
+from studyportal.slugs import slugify
+from studyportal.validate.fields import SLUG_RE, FieldReader
+from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
+
+SUMMARY_MAX = 120
+QUARTER_HINT = "季度写成 2026Q3 这样的格式"
+
+COMMON_FIELDS = [
+    "title",
+    "kind",
+    "audiences",
+    "track",
+    "topics",
+    "summary",
+    "hours",
+    "required",
+    "published",
+    "updated",
+    "slug",
+    "draft",
+    "author",
+]
+KIND_FIELDS: dict[str, list[str]] = {
+    "material": [],
+    "reading-list": ["items"],
+    "class-outline": ["objectives", "duration", "preparation", "discussion"],
+    "policy-explainer": ["document"],
+}
+ITEM_FIELDS = ["title", "author", "link", "material", "required", "quarter", "note"]
+DOCUMENT_FIELDS = ["title", "issuer", "number", "date", "link"]
+
+
+def validate_material(doc: SplitDocument, shown_path: str, problems: list[Problem]) -> Material | None:
+    """Check one split Markdown file; returns the material, or None when it is unusable."""
+    if doc.meta is None:
+        return None
+    r = FieldReader(doc.meta, shown_path, problems)
+    kind = r.choice(("kind",), KINDS, required=True)
+    allowed = COMMON_FIELDS + (KIND_FIELDS.get(kind, []) if kind else [f for fs in KIND_FIELDS.values() for f in fs])
+    r.unknown_fields((), allowed, "学习材料")
+    title = r.text(("title",), required=True, fix="加上一行 title: 材料标题")
+    audiences = r.choices(("audiences",), AUDIENCES, required=True)
+    track = r.choice(("track",), TRACKS, required=True)
+    summary = r.text(("summary",), required=True, max_len=SUMMARY_MAX, fix="加上一行 summary: 一两句话的摘要（不超过 120 字）")
+    explicit_slug = r.slug(("slug",))
+    slug = explicit_slug or derived_slug(shown_path)
+    material = Material(
+        source=shown_path,
+        slug=slug,
+        title=title,
+        kind=kind,
+        audiences=audiences,
+        track=track,
+        summary=summary,
+        body=doc.body,
+        body_line=doc.body_line,
+        topics=r.text_list(("topics",)),
+        hours=r.number(("hours",), unit="（小时）"),
+        required=r.boolean(("required",)),
+        published=r.date(("published",)),
+        updated=r.date(("updated",)),
+        author=r.text(("author",)),
+        draft=r.boolean(("draft",)),
+        slug_line=r.located.where(("slug",))[0] if explicit_slug else 1,
+    )
+    if material.published and material.updated and material.updated < material.published:
+        r.problem(("updated",), "更新日期早于发布日期", "检查 updated 和 published 两个日期")
+    if not doc.body.strip():
+        problems.append(Problem(shown_path, doc.body_line, "正文是空的", "在结束的 --- 之后写上正文内容", field="正文"))
+    if kind == "reading-list":
+        material.items = _reading_items(r)
+    elif kind == "class-outline":
+        material.objectives = r.text_list(("objectives",), required=True, fix="加上 objectives: 列出本次党课的教学目标")
+        duration = r.number(("duration",), required=True, integer=True, unit="（分钟）")
+        material.duration = int(duration) if duration else None
+        material.preparation = r.text_list(("preparation",))
+        material.discussion = r.text_list(("discussion",), required=True, fix="加上 discussion: 列出讨论题")
+    elif kind == "policy-explainer":
+        material.document = _policy_document(r)
+    if not (title and kind and audiences and track and summary):
+        return None
+    return material
+
+
+def derived_slug(shown_path: str) -> str:
+    """The URL name of a material without ``slug:``: its file name, in pinyin when Chinese."""
+    stem = PurePath(shown_path).stem
+    return stem if SLUG_RE.match(stem) else slugify(stem)
+
+
+def _reading_items(r: FieldReader) -> list[ReadingItem]:
+    items = []
+    entries = r.sequence(("items",), required=True, fix="加上 items: 列出书目，每项写 title、author 等")
+    for i, entry in enumerate(entries):
+        where = ("items", i)
+        if not isinstance(entry, dict):
+            r.problem(where, f"第 {i + 1} 个书目应当是一组字段", "写成“- title: 书名”，下一行缩进写 author: 作者")
+            continue
+        r.unknown_fields(where, ITEM_FIELDS, "书目")
+        quarter = r.text(where + ("quarter",)).upper().replace("-", "")
+        if quarter and not (len(quarter) == 6 and quarter[:4].isdigit() and quarter[4] == "Q" and quarter[5] in "1234"):
+            r.problem(where + ("quarter",), f"“{quarter}”不是季度", QUARTER_HINT)
+            quarter = ""
+        link = r.text(where + ("link",))
+        if link and not link.startswith(("http://", "https://")):
+            r.problem(where + ("link",), f"链接“{link}”不是网址", "写完整网址（以 https:// 开头）；链接本站材料请用 material: 网址名")
+            link = ""
+        items.append(
+            ReadingItem(
+                title=r.text(where + ("title",), required=True, fix="写上书名或文件名：title: …"),
+                author=r.text(where + ("author",)),
+                link=link,
+                material=r.text(where + ("material",)),
+                required=r.boolean(where + ("required",)),
+                quarter=quarter,
+                note=r.text(where + ("note",)),
+            )
+        )
+    return items
+
+
+def _policy_document(r: FieldReader) -> PolicyDocument | None:
+    fix = "加上 document:，下一行缩进写 title（文件名称）、issuer（发文机关）、number（文号）、date（发布日期）"
+    if r.mapping(("document",), required=True, fix=fix) is None:
+        return None
+    r.unknown_fields(("document",), DOCUMENT_FIELDS, "政策文件")
+    title = r.text(("document", "title"), required=True, fix="写上文件名称：title: 《…》")
+    issuer = r.text(("document", "issuer"), required=True, fix="写上发文机关：issuer: 中共中央办公厅")
+    date = r.date(("document", "date"), required=True)
+    number = r.text(("document", "number"))
+    link = r.text(("document", "link"))
+    if not (title and issuer and date):
+        return None
+    return PolicyDocument(title=title, issuer=issuer, date=date, number=number, link=link)

@@ -1,0 +1,102 @@
+"""Shared fixtures: real MkDocs builds, a static server on 127.0.0.1, and Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def build_site(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build`` on a project folder."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)]
+    if strict:
+        cmd.append("--strict")
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=project, timeout=600)
+
+
+def copy_project(dest: Path, materials: Path | None = None) -> Path:
+    """A copy of the sample project (config, docs, overrides, materials) to build in isolation."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(materials or ROOT / "materials", dest / "materials")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample portal, built once per test session with ``mkdocs build --strict``."""
+    site = tmp_path_factory.mktemp("sample") / "site"
+    result = build_site(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on 127.0.0.1 on a free port; returns the server and its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_site: Path) -> Iterator[str]:
+    server, url = serve(sample_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class RequestLog:
+    """Every URL a page asked for."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def outside(self, allowed_prefix: str) -> list[str]:
+        return [u for u in self.urls if not u.startswith(allowed_prefix) and not u.startswith(("data:", "blob:", "about:"))]
+
+
+def open_page(browser: object, *, javascript: bool = True, width: int = 1024, height: int = 768):
+    """A new page in a fresh context with every request recorded; returns (context, page, log)."""
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": width, "height": height})
+    page = context.new_page()
+    log = RequestLog()
+    page.on("request", lambda request: log.urls.append(request.url))
+    return context, page, log

@@ -1,0 +1,44 @@
+"""Writing small material trees on disk for tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+GOOD_META = """title: 学习新党章
+kind: material
+audiences: [member]
+track: constitution
+topics: [党章党规]
+summary: 学习党章的基本内容。
+hours: 1
+published: 2026-06-01"""
+
+GOOD_BODY = "## 正文\n\n党章是全党的根本大法。\n"
+
+
+def material_text(meta: str = GOOD_META, body: str = GOOD_BODY) -> str:
+    return f"---\n{meta}\n---\n{body}"
+
+
+def write(root: Path, rel: str, content: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+CURRICULUM = """audience: member
+title: 普通党员学习课程
+introduction: 每课短小好学。
+phases:
+  - title: 组织实施
+    start: 2026-03-01
+    end: 2026-10-31
+modules:
+  - key: dangzhang
+    title: 学党章
+    materials: [{slugs}]
+"""
