@@ -10,6 +10,10 @@ import click
 
 from studyportal.catalog import load_catalog
 from studyportal.problems import format_json, format_text
+from studyportal.publish import PublishError, safe_build
+from studyportal.scaffold import scaffold
+from studyportal.slugs import slugify
+from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
 
 
 @click.group(help="学习资料门户：检查、新建、构建、打包学习材料。")
@@ -37,6 +41,36 @@ def check(path: Path, fmt: str) -> None:
             err=bool(result.problems.errors),
         )
     sys.exit(0 if result.ok else 1)
+
+
+@main.command(help="新建一个学习材料（草稿），带好该类型需要的全部字段。")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="标题")
+@click.option("--kind", type=click.Choice(list(KINDS)), default="material", show_default=True, help="类型")
+@click.option("--audience", "audiences", type=click.Choice(list(AUDIENCES)), multiple=True, help="学习对象，可写多次")
+@click.option("--track", type=click.Choice(list(TRACKS)), default="constitution", show_default=True, help="板块")
+def new(path: Path, title: str, kind: str, audiences: tuple[str, ...], track: str) -> None:
+    if path.suffix != ".md":
+        path = path.with_suffix(".md")
+    if path.exists():
+        click.echo(f"{path} 已经存在，没有覆盖它。换一个文件名再试。", err=True)
+        sys.exit(1)
+    slug = path.stem if path.stem.isascii() and path.stem.replace("-", "").isalnum() else slugify(path.stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(scaffold(title, kind, list(audiences) or ["member"], track, slug.lower()), encoding="utf-8")
+    click.echo(f"已新建 {path}（草稿）。写完正文后删去 draft: true，再运行 studyportal check。")
+
+
+@main.command(help="构建网站：先在临时目录构建，成功后才替换已发布的网站。")
+@click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(path_type=Path), show_default=True)
+@click.option("-d", "--site-dir", default=None, type=click.Path(path_type=Path), help="输出目录（默认取 mkdocs.yml 的 site_dir）")
+def build(config_file: Path, site_dir: Path | None) -> None:
+    try:
+        target, seconds = safe_build(config_file, site_dir)
+    except PublishError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"构建完成：{target}（{seconds:.1f} 秒）")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,8 @@ def build_site(project: Path, site_dir: Path, strict: bool = True) -> subprocess
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)]
     if strict:
         cmd.append("--strict")
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=project, timeout=600)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=project, timeout=600, env=env)
 
 
 def copy_project(dest: Path, materials: Path | None = None) -> Path:

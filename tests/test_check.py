@@ -16,9 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "studyportal.cli", "check", *args], capture_output=True, text=True, cwd=cwd, timeout=60
-    )
+    return subprocess.run([sys.executable, "-m", "studyportal.cli", "check", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
 
 
 def problems_of(root: Path):
@@ -69,9 +67,7 @@ def test_undecodable_file_is_an_error(tmp_path):
     assert p.severity == "error" and "UTF-8" in p.message and p.line == 2
 
 
-@pytest.mark.parametrize(
-    "line, key", [("标题：学习新党章", "title"), ("title：学习新党章", "title"), ("摘要：学习党章", "summary")]
-)
+@pytest.mark.parametrize("line, key", [("标题：学习新党章", "title"), ("title：学习新党章", "title"), ("摘要：学习党章", "summary")])
 def test_fullwidth_colon_is_explained(tmp_path, line, key):
     meta = GOOD_META.replace("title: 学习新党章", line) if key == "title" else GOOD_META.replace("summary: 学习党章的基本内容。", line)
     write(tmp_path, "fw.md", material_text(meta))

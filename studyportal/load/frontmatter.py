@@ -17,6 +17,9 @@ from studyportal.vocabulary import FIELD_ALIASES
 
 Path_ = tuple[Any, ...]
 
+# libyaml's C loader when present: the same safe constructors, several times faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 FENCE = "---"
 FULLWIDTH_KEY = re.compile(r"^()([A-Za-z_][A-Za-z0-9_-]*|" + "|".join(map(re.escape, FIELD_ALIASES)) + r")\s*：")
 
@@ -91,7 +94,7 @@ def parse_yaml(yaml_text: str, shown_path: str, line_offset: int = 0) -> tuple[L
         bad = next(i for i, line in enumerate(yaml_text.split("\n")) if line[: len(line) - len(line.lstrip())].count("\t"))
         problems.append(Problem(shown_path, line_offset + bad + 1, "行首用了 Tab 缩进，YAML 只能用空格缩进", "把行首的 Tab 换成空格"))
         return None, problems
-    loader = yaml.SafeLoader(yaml_text)
+    loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -1,0 +1,57 @@
+"""``studyportal new``: a new material file with every field its kind needs, as a draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
+
+_KIND_FIELDS = {
+    "material": "",
+    "reading-list": (
+        "items:\n"
+        "  - title: 《书名或文件名》\n"
+        "    author: 作者或发文机关\n"
+        "    required: true\n"
+        "    quarter: {quarter}\n"
+        "    note: 一句话说明为什么读\n"
+    ),
+    "class-outline": (
+        "objectives:\n  - 教学目标一\n  - 教学目标二\n"
+        "duration: 60            # 授课时长，分钟\n"
+        "preparation:\n  - 课前准备事项\n"
+        "discussion:\n  - 讨论题一？\n"
+    ),
+    "policy-explainer": (
+        "document:\n"
+        "  title: 《政策文件名称》\n"
+        "  issuer: 发文机关\n"
+        "  number: 文号（没有可删去此行）\n"
+        "  date: {today}\n"
+    ),
+}
+
+
+def scaffold(title: str, kind: str, audiences: list[str], track: str, slug: str, today: dt.date | None = None) -> str:
+    """The text of a new draft material of ``kind``; fill it in, then delete ``draft: true``."""
+    assert kind in KINDS and track in TRACKS and all(a in AUDIENCES for a in audiences)
+    today = today or dt.date.today()
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    extra = _KIND_FIELDS[kind].format(today=today.isoformat(), quarter=quarter)
+    return (
+        "---\n"
+        f"title: {title}\n"
+        f"kind: {kind}               # {KINDS[kind]}\n"
+        f"audiences: [{', '.join(audiences)}]\n"
+        f"track: {track}             # {TRACKS[track]}\n"
+        "topics: []                 # 专题，如 [党章党规, 乡村振兴]\n"
+        "summary: 用一两句话说明这课讲什么（不超过 120 字）。\n"
+        "hours: 1\n"
+        "required: false\n"
+        f"published: {today.isoformat()}\n"
+        f"slug: {slug}\n"
+        "draft: true                # 写完后删去这一行才会发布\n"
+        f"{extra}"
+        "---\n\n"
+        "## 一、\n\n正文从这里开始。\n"
+    )
