@@ -57,9 +57,11 @@ def kind_fields(kind: str, rng: random.Random, i: int) -> str:
             f"discussion: [{sentence(rng)[:24]}？]\n"
         )
     if kind == "policy-explainer":
-        return f"document:\n  title: 《关于{rng.choice(WORDS)}{rng.choice(WORDS)}工作的意见》\n  issuer: 县委办公室\n  date: 2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}\n"
+        title = f"《关于{rng.choice(WORDS)}{rng.choice(WORDS)}工作的意见》"
+        return f"document:\n  title: {title}\n  issuer: 县委办公室\n  date: 2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}\n"
     if kind == "reading-list":
-        return f"items:\n  - title: 《{rng.choice(WORDS)}{rng.choice(WORDS)}读本》\n    author: 县委组织部\n    required: true\n    quarter: 2026Q{rng.randint(1, 4)}\n"
+        book = f"《{rng.choice(WORDS)}{rng.choice(WORDS)}读本》"
+        return f"items:\n  - title: {book}\n    author: 县委组织部\n    required: true\n    quarter: 2026Q{rng.randint(1, 4)}\n"
     return ""
 
 
