@@ -1,0 +1,57 @@
+"""`mkdocs serve` previews the portal and rebuilds when a trainer edits a file in materials/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.conftest import copy_project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(url: str, text: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if text in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{text!r} never appeared at {url}")
+
+
+def test_serve_reloads_when_a_material_changes(tmp_path):
+    project = copy_project(tmp_path / "p")
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    log = open(tmp_path / "serve.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/materials/xin-dangzhang/"
+        wait_for(url, "学习新党章 争做合格党员", 60)
+        source = project / "materials" / "dangzhang" / "xin-dangzhang.md"
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("学习新党章 争做合格党员", "学习新党章 修订后的标题"), encoding="utf-8"
+        )
+        wait_for(url, "学习新党章 修订后的标题", 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
