@@ -70,6 +70,17 @@ def plain_project(corpus: Path, dest: Path, prune: bool) -> Path:
     return dest
 
 
+def check_seconds(materials: Path, repeat: int) -> float:
+    """Median wall time of ``studyportal check`` (the trainers' pre-commit step) on the corpus."""
+    cmd = [sys.executable, "-m", "studyportal.cli", "check", str(materials)]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def site_size(site: Path) -> int:
     return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
 
@@ -103,6 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="sp-bench-"))
     rows = []
+    checks: list[tuple[int, float]] = []
     for n in args.sizes:
         corpus = work / f"corpus-{n}"
         if not corpus.exists():
@@ -126,7 +138,9 @@ def main() -> None:
             r["vs_prune"] = r["seconds"] / prune["seconds"]
             r["vs_default"] = r["seconds"] / results[2]["seconds"] if len(results) > 2 else None
         rows.extend(results)
+        checks.append((n, check_seconds(corpus / "materials", args.repeat)))
         print_table(rows)
+        print("\n" + "\n".join(f"studyportal check, N = {k}: {v:.2f} s (median, whole command)" for k, v in checks))
     by_n = {(r["n"], r["config"]): r for r in rows}
     if (2000, "portal") in by_n and (5000, "portal") in by_n:
         growth = by_n[(5000, "portal")]["seconds"] / by_n[(2000, "portal")]["seconds"]

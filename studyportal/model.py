@@ -151,6 +151,21 @@ class Catalog:
                 by_topic.setdefault(t, []).append(m)
         return by_topic
 
+    def topic_slugs(self) -> dict[str, str]:
+        """An ASCII URL name for every topic, unique even when two topics share their pinyin."""
+        from studyportal.slugs import slugify
+
+        names: dict[str, str] = {}
+        used: set[str] = set()
+        for topic in sorted(self.topics()):
+            base = slug = slugify(topic, max_words=12)
+            n = 2
+            while slug in used:
+                slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
+            names[topic] = slug
+        return names
+
     def memberships(self, slug: str) -> list[tuple[Curriculum, Module]]:
         """The (curriculum, module) pairs a material belongs to."""
         return [(c, mod) for c in self.curricula.values() for mod in c.modules if any(m.slug == slug for m in mod.materials)]

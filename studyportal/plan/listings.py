@@ -16,7 +16,6 @@ from studyportal.plan.types import (
     link,
     topic_src,
 )
-from studyportal.slugs import slugify
 from studyportal.vocabulary import AUDIENCES, KIND_LISTING_TITLES, KINDS, TRACKS
 
 NEW_COUNT = 30
@@ -64,18 +63,19 @@ def plan_home(catalog: Catalog, site_title: str) -> PlannedPage:
         "## 最近更新",
         material_list(recent, HOME_SRC) + f"\n[查看全部更新 →]({link(HOME_SRC, NEW_SRC)})",
     ]
-    return PlannedPage(HOME_SRC, site_title, "\n\n".join(parts) + "\n", "sp-home.html", {"sp": {"type": "home"}})
+    return PlannedPage(HOME_SRC, site_title, "\n\n".join(parts) + "\n", "sp-home.html", {"sp": {"type": "home"}, "hide": ["toc"]})
 
 
 def plan_topics(catalog: Catalog) -> list[PlannedPage]:
     topics = catalog.topics()
+    slugs = catalog.topic_slugs()
     ordered = sorted(topics.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     index_lines = [
-        f'- [{esc(t)}]({link(TOPICS_SRC, topic_src(slugify(t)))})　<span class="sp-tags">{len(ms)} 个材料</span>' for t, ms in ordered
+        f'- [{esc(t)}]({link(TOPICS_SRC, topic_src(slugs[t]))})　<span class="sp-tags">{len(ms)} 个材料</span>' for t, ms in ordered
     ]
     pages = [PlannedPage(TOPICS_SRC, "专题", "按专题浏览全部学习材料。\n\n" + "\n".join(index_lines) + "\n")]
     for topic, materials in ordered:
-        src = topic_src(slugify(topic))
+        src = topic_src(slugs[topic])
         body = f"专题“{esc(topic)}”下共有 {len(materials)} 个材料。\n\n" + by_track(materials, src)
         pages.append(PlannedPage(src, f"专题：{topic}", body + "\n", description=f"专题“{topic}”的学习材料"))
     return pages

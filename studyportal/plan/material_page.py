@@ -5,11 +5,10 @@ from __future__ import annotations
 from studyportal.model import Catalog, Material
 from studyportal.plan.format import cn_date, date, esc, hours
 from studyportal.plan.types import PlannedPage, curriculum_src, link, material_src, module_src, topic_src
-from studyportal.slugs import slugify
 from studyportal.vocabulary import audience_name, kind_name, track_name
 
 
-def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]]) -> PlannedPage:
+def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]], topic_slugs: dict[str, str]) -> PlannedPage:
     """The page of one material; ``places`` comes from :func:`memberships`."""
     src = material_src(m.slug)
     parts: list[str] = []
@@ -36,7 +35,7 @@ def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]]) 
             "updated": date(m.updated),
             "author": m.author,
             "summary": m.summary,
-            "topics": [{"name": t, "src": topic_src(slugify(t))} for t in m.topics],
+            "topics": [{"name": t, "src": topic_src(topic_slugs[t])} for t in m.topics],
             "memberships": places.get(m.slug, []),
         }
     }

@@ -15,8 +15,9 @@ def plan_site(catalog: Catalog, site_title: str = "党员学习资料门户", ex
     plan = SitePlan()
     plan.add(plan_home(catalog, site_title))
     places = memberships(catalog)
+    topic_slugs = catalog.topic_slugs()
     for m in catalog.materials.values():
-        plan.add(plan_material(m, catalog, places))
+        plan.add(plan_material(m, catalog, places, topic_slugs))
     nav = [NavItem("首页", HOME_SRC)]
     for audience in AUDIENCES:
         c = catalog.curricula.get(audience)
