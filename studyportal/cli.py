@@ -8,10 +8,12 @@ from pathlib import Path
 
 import click
 
+from studyportal.bundle.commands import apply, bundle, verify
 from studyportal.catalog import load_catalog
 from studyportal.problems import format_json, format_text
 from studyportal.publish import PublishError, safe_build
 from studyportal.scaffold import scaffold
+from studyportal.search.command import search_command
 from studyportal.slugs import slugify
 from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
 
@@ -72,6 +74,11 @@ def build(config_file: Path, site_dir: Path | None) -> None:
         sys.exit(1)
     click.echo(f"构建完成：{target}（{seconds:.1f} 秒）")
 
+
+main.add_command(bundle)
+main.add_command(verify)
+main.add_command(apply)
+main.add_command(search_command)
 
 if __name__ == "__main__":
     main()

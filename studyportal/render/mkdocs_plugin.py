@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +20,20 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from studyportal.catalog import load_catalog
+from studyportal.plan.edition import EDITIONS, EditionError, edition_catalog, mark_edition
 from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
 from studyportal.render.sanitize import sanitize_html
+from studyportal.search.index import IndexBuilder
+from studyportal.search.pages import STYLESHEET, asset_files, page_document
 
 log = logging.getLogger("mkdocs.plugins.studyportal")
 
 
 class StudyPortalConfig(Config):
     materials_dir = opt.Type(str, default="materials")
+    # all | secretary | member | mobile; the environment variable STUDYPORTAL_EDITION overrides it.
+    edition = opt.Choice(EDITIONS, default="all")
 
 
 class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
@@ -35,6 +42,8 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
     def __init__(self) -> None:
         self.plan: SitePlan | None = None
         self.materials_path: Path | None = None
+        self.edition = "all"
+        self.search = IndexBuilder()
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -49,11 +58,20 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         docs = Path(config.docs_dir)
         hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
         extra = [NavItem("关于本站", children=[NavItem("", src) for src in hand_written if src != "index.md"])]
-        self.plan = plan_site(result.catalog, config.site_name, extra if hand_written else [])
+        self.edition = os.environ.get("STUDYPORTAL_EDITION") or self.config.edition
+        try:
+            catalog = edition_catalog(result.catalog, self.edition)
+        except EditionError as exc:
+            raise PluginError(str(exc)) from exc
+        self.plan = plan_site(catalog, config.site_name, extra if hand_written else [])
+        mark_edition(self.plan, catalog, self.edition)
         if not config.nav:
             config.nav = [_nav_entry(item) for item in self.plan.nav]
         # Materials are reached through curriculum and listing pages, never the nav, by design.
         config.validation.nav.omitted_files = logging.DEBUG
+        self.search = IndexBuilder()
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         return config
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
@@ -68,6 +86,9 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             if existing is not None:
                 raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请改名或删除它")
             files.append(File.generated(config, page.src_uri, content=page.markdown))
+        for dest, source in asset_files():  # the search box's script, styles and lunr.js
+            if files.get_file_from_path(dest) is None:
+                files.append(File.generated(config, dest, abs_src_path=str(source)))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
@@ -85,7 +106,17 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
 
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
         planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
-        return sanitize_html(html) if planned is not None and planned.untrusted else html
+        out = sanitize_html(html) if planned is not None and planned.untrusted else html
+        started = time.perf_counter()
+        doc = page_document(page.url, page.title or "", out, planned)
+        if doc is not None:
+            self.search.add(doc)
+        self.search.seconds += time.perf_counter() - started
+        return out
+
+    def on_post_build(self, *, config: Any) -> None:
+        built = self.search.write(Path(config.site_dir))
+        log.info(f"搜索索引：{built.documents} 个页面，{built.terms} 个词，{built.bytes / 1e6:.1f} MB，用时 {self.search.seconds:.2f} 秒")
 
 
 def _nav_entry(item: NavItem) -> Any:

@@ -1,0 +1,149 @@
+"""Making a built site safe to open from ``file://``: drop web-only files, fix links, refuse outside resources."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studyportal.bundle.errors import BundleError
+from studyportal.bundle.links import rewrite_anchors
+
+OFFLINE_CSS = "assets/stylesheets/sp-offline.css"
+OFFLINE_JS = "assets/javascripts/sp-offline.js"
+# Web-server files: sitemaps carry the build date; 404.html uses absolute paths; source maps are for developers.
+_WEB_ONLY = ("sitemap.xml", "sitemap.xml.gz", "404.html")
+# Material's own search (a web worker and lunr language files) cannot run from file:// and is not used.
+_MATERIAL_SEARCH = ("assets/javascripts/workers/", "assets/javascripts/lunr/")
+
+_CSS = """/* 离线版：本版未收录的页面、需要联网的链接 */
+.md-typeset a.sp-offline-missing { color: inherit; cursor: default; text-decoration: underline dotted; }
+.md-typeset a.sp-external::after { content: "（需联网）"; font-size: .75em; color: var(--md-default-fg-color--light); }
+"""
+
+# Material fetches a ResizeObserver polyfill from unpkg.com when the browser lacks one (Firefox 52 on
+# Windows XP, Chrome before 64). This stand-in, loaded first, keeps such browsers off the network.
+_JS = """/* 离线版：旧浏览器没有 ResizeObserver 时用窗口大小变化代替，不去网上下载补丁。 */
+(function () {
+  if (typeof window.ResizeObserver !== "undefined") return;
+  function Observer(callback) {
+    var self = this;
+    this.callback = callback;
+    this.targets = [];
+    this.onResize = function () { self.notify(); };
+    window.addEventListener("resize", this.onResize);
+  }
+  Observer.prototype.observe = function (target) {
+    var self = this;
+    this.targets.push(target);
+    setTimeout(function () { self.notify(); }, 0);
+  };
+  Observer.prototype.unobserve = function (target) {
+    this.targets = this.targets.filter(function (t) { return t !== target; });
+  };
+  Observer.prototype.disconnect = function () {
+    this.targets = [];
+    window.removeEventListener("resize", this.onResize);
+  };
+  Observer.prototype.notify = function () {
+    var entries = this.targets.map(function (t) {
+      return { target: t, contentRect: { width: t.offsetWidth, height: t.offsetHeight, top: 0, left: 0 } };
+    });
+    if (entries.length) this.callback(entries, this);
+  };
+  window.ResizeObserver = Observer;
+})();
+"""
+
+_FETCHING_TAG = re.compile(r"<(script|img|iframe|frame|audio|video|source|track|embed|object|link|input)\b[^>]*>", re.I)
+_REMOTE_ATTR = re.compile(r"\b(src|data|poster|srcset|href)\s*=\s*[\"']?\s*((?:https?:)?//[^\s\"'>]+)", re.I)
+_LINK_FETCHES = re.compile(r"\brel\s*=\s*[\"']?[^\"'>]*\b(stylesheet|icon|preload|prefetch|modulepreload|manifest)\b", re.I)
+_CSS_REMOTE = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])\s*((?:https?:)?//[^)\"'\s]+)", re.I)
+_MERMAID = re.compile(r"(<pre\b[^>]*\bclass=\")([^\"]*)\"", re.I)
+
+
+@dataclass
+class OfflineReport:
+    """What :func:`make_offline` changed."""
+
+    pages: int = 0
+    removed: list[str] = field(default_factory=list)
+    missing_links: int = 0
+    external_links: int = 0
+
+
+def make_offline(site: Path) -> OfflineReport:
+    """Turn a built site (``use_directory_urls: false``) into a folder that opens from ``file://``."""
+    report = OfflineReport()
+    html_pages = sorted(site.rglob("*.html"))
+    used = "".join(_resource_refs(p.read_text(encoding="utf-8", errors="replace")) for p in html_pages)
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if not path.is_file():
+            continue
+        material_search = rel.startswith(_MATERIAL_SEARCH) and rel not in used
+        if rel in _WEB_ONLY or rel.endswith(".map") or material_search:
+            path.unlink()
+            report.removed.append(rel)
+    _remove_empty_dirs(site)
+    (site / OFFLINE_CSS).parent.mkdir(parents=True, exist_ok=True)
+    (site / OFFLINE_CSS).write_text(_CSS, encoding="utf-8", newline="\n")
+    (site / OFFLINE_JS).parent.mkdir(parents=True, exist_ok=True)
+    (site / OFFLINE_JS).write_text(_JS, encoding="utf-8", newline="\n")
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    problems: list[str] = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        text = path.read_text(encoding="utf-8")
+        new_text, missing, external = rewrite_anchors(rel, _strip_mermaid(text), files)
+        report.pages += 1
+        report.missing_links += missing
+        report.external_links += external
+        problems += [f"{rel}：{what}" for what in remote_resources(new_text)]
+        if new_text != text:
+            path.write_text(new_text, encoding="utf-8", newline="")
+    for path in sorted(site.rglob("*.css")):
+        rel = path.relative_to(site).as_posix()
+        problems += [f"{rel}：样式引用了外网资源 {url}" for url in _CSS_REMOTE.findall(path.read_text(encoding="utf-8", errors="replace"))]
+    if problems:
+        shown = "\n".join(f"  - {p}" for p in problems[:30]) + (f"\n  ……共 {len(problems)} 处" if len(problems) > 30 else "")
+        raise BundleError(
+            f"离线版不能从外网加载任何东西，但这些页面引用了外网资源：\n{shown}\n"
+            "请把图片、样式或脚本下载到 docs/ 或 overrides/ 里，用相对路径引用，然后重新打包。"
+        )
+    return report
+
+
+def remote_resources(text: str) -> list[str]:
+    """Resources a browser would load from outside when showing this HTML (links to click are not counted)."""
+    found = []
+    for match in _FETCHING_TAG.finditer(text):
+        tag = match.group(0)
+        if match.group(1).lower() == "link" and not _LINK_FETCHES.search(tag):
+            continue
+        for attr, url in _REMOTE_ATTR.findall(tag):
+            if attr.lower() != "href" or match.group(1).lower() == "link":
+                found.append(f"<{match.group(1)} {attr}> 引用外网资源 {url}")
+    found += [f"内嵌样式引用外网资源 {url}" for url in _CSS_REMOTE.findall(text)]
+    return found
+
+
+def _resource_refs(text: str) -> str:
+    return "\n".join(m.group(0) for m in re.finditer(r"(?:src|href)=\"[^\"]*\"", text) if "assets/javascripts/" in m.group(0))
+
+
+def _strip_mermaid(text: str) -> str:
+    """Material loads mermaid.js from unpkg.com for ``<pre class="mermaid">``: keep such blocks plain text."""
+
+    def fix(match: re.Match[str]) -> str:
+        classes = [c for c in match.group(2).split() if c != "mermaid"]
+        return f'{match.group(1)}{" ".join(classes)}"'
+
+    return _MERMAID.sub(fix, text) if "mermaid" in text else text
+
+
+def _remove_empty_dirs(root: Path) -> None:
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
+            shutil.rmtree(folder)

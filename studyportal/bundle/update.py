@@ -1,0 +1,208 @@
+"""Update packages: only the files that changed, were added, or must be deleted; and applying one safely.
+
+Applying never touches the installed edition until a complete, verified new edition sits beside it;
+then two renames swap them. If the process dies between the renames, the old edition is intact
+under ``<folder>.update-old`` and the next ``apply`` puts it back first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from studyportal.bundle.archive import BACKUP_SUFFIX, STAGING_SUFFIX, UPDATE_INFO, FolderSource, Source, open_source, write_zip
+from studyportal.bundle.changes import Changes
+from studyportal.bundle.errors import BundleError
+from studyportal.bundle.manifest import MANIFEST, FileEntry, Manifest, apply_patch
+from studyportal.bundle.names import name_problems
+from studyportal.bundle.notes import UPDATE_NOTES_ASCII, UPDATE_NOTES_GBK, note_files, update_notes
+from studyportal.bundle.verify import UpdateInfo, VerifyReport, check_files, read_manifest, read_update_info, verify_update
+
+UPDATE_FORMAT = "studyportal-update/1"
+_LEFTOVERS = (BACKUP_SUFFIX, STAGING_SUFFIX)
+
+
+def make_update(
+    folder: Path, new: Manifest, old: Manifest, changes: Changes, out: Path, date_time: tuple[int, int, int, int, int, int]
+) -> int:
+    """Write the update package from ``old`` to the bundle in ``folder`` (described by ``new``); returns its size."""
+    payload = sorted({*changes.added, *changes.changed})
+    notes = note_files(
+        update_notes(new.edition_name, new.folder, old.summary(), new.summary(), changes.text, changes.removed),
+        UPDATE_NOTES_GBK,
+        UPDATE_NOTES_ASCII,
+    )
+    entries: list[tuple[str, Path | bytes]] = [(f"{new.folder}/{p}", folder / p) for p in payload]
+    entries += list(notes.items())
+    files = [_entry(name, content) for name, content in entries]
+    info = {
+        "format": UPDATE_FORMAT,
+        "edition": new.edition,
+        "edition_name": new.edition_name,
+        "folder": new.folder,
+        "base": old.summary(),
+        "target": new.summary(),
+        "files": [f.__dict__ for f in files],
+        "delete": changes.removed,
+        "changes": changes.text,
+        "manifest": new.patch(payload),
+    }
+    entries.append((UPDATE_INFO, (json.dumps(info, ensure_ascii=False, indent=1) + "\n").encode("utf-8")))
+    return write_zip(out, entries, date_time)
+
+
+def _entry(name: str, content: Path | bytes) -> FileEntry:
+    data = content.read_bytes() if isinstance(content, Path) else content
+    return FileEntry(name, len(data), hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class ApplyResult:
+    """What ``apply`` did."""
+
+    folder: Path
+    written: int
+    deleted: int
+    recovered: str = ""
+    already: bool = False
+    report: VerifyReport | None = None
+
+
+def _rename(src: Path, dst: Path) -> None:
+    """One step of the swap (a separate function so tests can interrupt it)."""
+    os.rename(src, dst)
+
+
+def recover(folder: Path) -> str:
+    """Finish or undo an apply that was interrupted; returns what was done, in words ('' if nothing)."""
+    backup = folder.with_name(folder.name + BACKUP_SUFFIX)
+    staging = folder.with_name(folder.name + STAGING_SUFFIX)
+    done = ""
+    if backup.is_dir() and not folder.exists():
+        _rename(backup, folder)
+        done = f"上次更新在替换时被中断，已把旧版从 {backup.name} 恢复为 {folder.name}。"
+    elif backup.is_dir():
+        shutil.rmtree(backup, ignore_errors=True)
+        done = f"已删除上次更新留下的旧版备份 {backup.name}。"
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+    return done
+
+
+def apply_update(update: Path, folder: Path) -> ApplyResult:
+    """Apply an update package to an unzipped edition: verify both, build the new edition beside it, verify, swap."""
+    folder = folder.resolve() if folder.exists() else folder.absolute()
+    if folder.is_dir() and not (folder / MANIFEST).is_file():  # the folder the edition was unzipped into
+        inner = [p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST).is_file() and not p.name.endswith(_LEFTOVERS)]
+        folder = inner[0] if len(inner) == 1 else folder
+    recovered = recover(folder)
+    src = open_source(update)
+    try:
+        if not src.is_update:
+            raise BundleError(f"{update} 不是更新包（里面没有 update.json）：完整的离线版直接解压使用即可")
+        report = verify_update(src)
+        if not report.ok:
+            raise BundleError("\n".join(report.lines()) + "\n更新包不完整，没有做任何改动：请重新拷贝更新包。")
+        info = read_update_info(src)
+        _check_paths(info, update)
+        base = _open_base(folder)
+        manifest = read_manifest(base)
+        if manifest.id == info.target.get("id"):
+            return ApplyResult(folder, 0, 0, recovered, already=True, report=_verify_folder(folder))
+        if manifest.edition != info.edition or manifest.id != info.base.get("id"):
+            raise BundleError(
+                f"这个更新包是给生成于 {info.base.get('built', '')[:16].replace('T', ' ')} 的{info.edition_name}用的，"
+                f"而 {folder} 是生成于 {manifest.built[:16].replace('T', ' ')} 的{manifest.edition_name}：没有做任何改动。"
+                "请找对应的更新包，或直接拷贝完整的新版。"
+            )
+        base_report = VerifyReport(str(folder))
+        check_files(base, manifest.files, {MANIFEST}, base_report)
+        if not base_report.ok:
+            raise BundleError("\n".join(base_report.lines()) + "\n旧版本身不完整，没有做任何改动：请先重新拷贝完整的离线版。")
+        new_manifest = apply_patch(manifest, info.manifest, info.delete)
+        if new_manifest.content_id() != info.target.get("id"):
+            raise BundleError(f"更新包 {update} 和 {folder} 对不上（更新后的清单不对）：没有做任何改动。请直接拷贝完整的新版。")
+        result = _stage_and_swap(src, info, folder, new_manifest)
+        result.recovered = recovered
+        return result
+    finally:
+        src.close()
+
+
+def _open_base(folder: Path) -> Source:
+    if not folder.is_dir():
+        raise BundleError(f"找不到离线版文件夹 {folder}：请指定解压后的文件夹（里面有 index.html 和 manifest.json）")
+    if not (folder / MANIFEST).is_file():
+        raise BundleError(f"{folder} 里没有 manifest.json：请指定离线版文件夹本身（里面有 index.html 和 manifest.json）")
+    return FolderSource(folder, str(folder))
+
+
+def _check_paths(info: UpdateInfo, update: Path) -> None:
+    inner = [f.path[len(info.folder) + 1 :] for f in info.files if f.path.startswith(info.folder + "/")]
+    for p in inner + info.delete:
+        pure = PurePosixPath(p)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in p:
+            raise BundleError(f"更新包 {update} 里有不安全的路径 {p}：拒绝使用这个更新包")
+    problems = name_problems(inner, allow_non_ascii=frozenset({"校验说明.txt"}))
+    if problems:
+        raise BundleError(f"更新包 {update} 里有不适合 Windows 的文件名：\n" + "\n".join(problems[:10]))
+
+
+def _stage_and_swap(src: Source, info: UpdateInfo, folder: Path, manifest: Manifest) -> ApplyResult:
+    staging = folder.with_name(folder.name + STAGING_SUFFIX)
+    backup = folder.with_name(folder.name + BACKUP_SUFFIX)
+    try:
+        shutil.copytree(folder, staging)
+        for p in info.delete:
+            (staging / p).unlink(missing_ok=True)
+        written = 0
+        for entry in info.files:
+            if not entry.path.startswith(info.folder + "/"):
+                continue
+            target = staging / entry.path[len(info.folder) + 1 :]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(src.read(entry.path))
+            written += 1
+        (staging / MANIFEST).write_bytes(manifest.to_json())
+        _remove_empty_dirs(staging)
+        new_report = _verify_folder(staging)
+        if not new_report.ok:
+            raise BundleError("\n".join(new_report.lines()) + "\n更新后的新版校验未通过，没有替换旧版。")
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BundleError(f"准备新版时出错（{exc.strerror or exc}）：旧版 {folder} 没有改动。检查磁盘空间后再试。") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        _rename(folder, backup)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BundleError(f"无法替换 {folder}（{exc.strerror or exc}）：可能有窗口或浏览器正在使用它。关闭后再试；旧版没有改动。") from exc
+    try:
+        _rename(staging, folder)
+    except OSError as exc:
+        _rename(backup, folder)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BundleError(f"无法把新版放到 {folder}（{exc.strerror or exc}）：已恢复旧版。关闭使用它的窗口后再试。") from exc
+    shutil.rmtree(backup, ignore_errors=True)
+    final = _verify_folder(folder)
+    return ApplyResult(folder, written, len(info.delete), report=final)
+
+
+def _verify_folder(folder: Path) -> VerifyReport:
+    src = FolderSource(folder, str(folder))
+    manifest = read_manifest(src)
+    report = VerifyReport(str(folder))
+    check_files(src, manifest.files, {MANIFEST}, report)
+    return report
+
+
+def _remove_empty_dirs(root: Path) -> None:
+    for d in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not any(d.iterdir()):
+            d.rmdir()

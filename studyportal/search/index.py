@@ -1,0 +1,185 @@
+"""Building the search index at build time: one document per page, lunr's BM25 weights, compact shards."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import time
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studyportal.search import codec
+from studyportal.search.tokens import term_counts
+from studyportal.vocabulary import AUDIENCES, KINDS
+
+INDEX_DIR = "search/data"  # beside, not over, a hand-written docs/search.md page
+FORMAT_VERSION = 1
+# Fields and their boosts (lunr field boosts): the title matters most, then summary, then headings.
+FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("summary", 3.0), ("headings", 2.0), ("body", 1.0))
+K1, B = 1.2, 0.75  # lunr's BM25 parameters
+SEARCH_KINDS: dict[str, str] = {**KINDS, "curriculum": "学习课程", "page": "其他页面"}
+SHARD_TARGET = 20_000  # bytes of posting strings per postings file, roughly
+TEXT_TARGET = 12_000  # bytes of text per text file, roughly
+
+
+@dataclass
+class SearchDoc:
+    """What the index knows of one page. ``url`` is the page URL relative to the site root, as MkDocs gives it."""
+
+    url: str
+    title: str
+    kind: str
+    audiences: list[str] = field(default_factory=list)
+    required: bool = False
+    summary: str = ""
+    headings: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    body: str = ""
+
+    def fields(self) -> dict[str, str]:
+        """Field name → text, in the order of :data:`FIELDS`."""
+        return {"title": self.title, "summary": self.summary, "headings": " ".join(self.headings + self.topics), "body": self.body}
+
+
+@dataclass
+class BuiltIndex:
+    """The index files (path relative to the site root → content) and a few figures."""
+
+    files: dict[str, str]
+    documents: int
+    terms: int
+    postings: int
+    shards: int
+
+    @property
+    def bytes(self) -> int:
+        return sum(len(v.encode("utf-8")) for v in self.files.values())
+
+
+def lunr_weights(docs: list[dict[str, Counter[str]]], boosts: dict[str, float]) -> Iterator[dict[str, float]]:
+    """lunr's field vectors, summed over fields: for each document, term → Σ boost·BM25.
+
+    ``docs`` are term counts per field. This is lunr's ``Builder.createFieldVectors`` (same idf
+    with its per-field document count, same k1 and b) except that lunr's rounding to three
+    decimals is left to the coarser quantisation that follows; tests compare it with lunr.py.
+    """
+    n = len(docs)
+    names = list(boosts)
+    lengths = [{f: sum(d[f].values()) for f in names} for d in docs]
+    avg = {f: (sum(ln[f] for ln in lengths) / n if n else 0.0) or 1.0 for f in names}
+    dwt: Counter[str] = Counter()
+    for d in docs:
+        for f in names:
+            dwt.update(d[f].keys())
+    idf = {t: math.log(1 + abs((n - c + 0.5) / (c + 0.5))) for t, c in dwt.items()}
+    k1p = K1 + 1
+    for d, ln in zip(docs, lengths, strict=True):
+        weights: dict[str, float] = {}
+        for f in names:
+            counts = d[f]
+            if not counts:
+                continue
+            norm = K1 * (1 - B + B * (ln[f] / avg[f]))
+            boost = boosts[f]
+            if not weights:
+                weights = {t: idf[t] * (k1p * tf) / (norm + tf) * boost for t, tf in counts.items()}
+                continue
+            get = weights.get
+            for t, tf in counts.items():
+                weights[t] = get(t, 0.0) + idf[t] * (k1p * tf) / (norm + tf) * boost
+        yield weights
+
+
+class IndexBuilder:
+    """Collects pages during the build and writes ``search/data/`` into the site."""
+
+    def __init__(self) -> None:
+        self.docs: list[SearchDoc] = []
+        self.seconds = 0.0  # time spent on search during the build, for the build log
+
+    def add(self, doc: SearchDoc) -> None:
+        self.docs.append(doc)
+
+    def build(self) -> BuiltIndex:
+        """All index files, deterministic for the same pages."""
+        docs = sorted(self.docs, key=lambda d: d.url)
+        boosts = dict(FIELDS)
+        counts = [{f: term_counts(text) for f, text in d.fields().items()} for d in docs]
+        # One pass: weight → level → the posting string of each term grows by one entry.
+        state: dict[str, list] = {}  # term → [last doc id, posting pieces…]
+        pair = codec.PAIRS
+        alphabet = codec.ALPHABET
+        bounds = codec.LEVEL_BOUNDS
+        npostings = 0
+        for doc_id, weights in enumerate(lunr_weights(counts, boosts)):
+            npostings += len(weights)
+            for t, value in weights.items():
+                lvl = bisect_right(bounds, value)
+                p = state.get(t)
+                if p is None:
+                    p = state[t] = [-1]
+                gap = doc_id - p[0] - 1
+                p[0] = doc_id
+                if gap < 32:
+                    p.append(pair[gap * 64 + lvl])
+                else:
+                    p.append(codec.varint(gap) + alphabet[lvl])
+        encoded = {t: "".join(p[1:]) for t, p in state.items()}
+        total = sum(len(t) * 3 + len(v) + 6 for t, v in encoded.items())
+        shards = 1
+        while shards < 4096 and total / shards > SHARD_TARGET:
+            shards *= 2
+        by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
+        for t in sorted(encoded):
+            by_shard[codec.shard_of(t, shards)][t] = encoded[t]
+
+        texts = [[d.summary, d.body, " ".join(d.topics)] for d in docs]
+        avg_text = sum(len(s.encode("utf-8")) + len(b.encode("utf-8")) for s, b, _ in texts) / max(1, len(texts))
+        chunk = max(1, min(64, round(TEXT_TARGET / max(avg_text, 1))))
+
+        kinds = list(SEARCH_KINDS)
+        audiences = list(AUDIENCES)
+        meta = {
+            "v": FORMAT_VERSION,
+            "n": len(docs),
+            "shards": shards,
+            "chunk": chunk,
+            "w": codec.weight_table(),
+            "kinds": kinds,
+            "kindNames": [SEARCH_KINDS[k] for k in kinds],
+            "audiences": audiences,
+            "audienceNames": [AUDIENCES[a] for a in audiences],
+            "docs": [
+                [
+                    d.url,
+                    d.title,
+                    kinds.index(d.kind) if d.kind in SEARCH_KINDS else kinds.index("page"),
+                    sum(1 << audiences.index(a) for a in set(d.audiences) if a in AUDIENCES),
+                    1 if d.required else 0,
+                ]
+                for d in docs
+            ],
+        }
+        files = {f"{INDEX_DIR}/meta.js": codec.to_script("m", 0, meta)}
+        for k, data in enumerate(by_shard):
+            files[f"{INDEX_DIR}/p/{k}.js"] = codec.to_script("p", k, data)
+        for k in range(0, len(texts), chunk):
+            files[f"{INDEX_DIR}/t/{k // chunk}.js"] = codec.to_script("t", k // chunk, texts[k : k + chunk])
+        return BuiltIndex(files, len(docs), len(encoded), npostings, shards)
+
+    def write(self, site_dir: Path) -> BuiltIndex:
+        """Replace ``site_dir/search/data/`` with the freshly built index; returns it with its figures."""
+        started = time.perf_counter()
+        built = self.build()
+        target = Path(site_dir) / INDEX_DIR
+        if target.exists():
+            shutil.rmtree(target)
+        for sub in ("p", "t"):
+            (target / sub).mkdir(parents=True, exist_ok=True)
+        for rel, content in built.files.items():
+            (Path(site_dir) / rel).write_text(content, encoding="utf-8", newline="\n")
+        self.seconds += time.perf_counter() - started
+        return built
