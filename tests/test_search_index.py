@@ -166,3 +166,35 @@ def test_built_sample_index_is_compact_complete_and_has_no_drafts(sample_site):
     for url, title, *_ in site.docs:
         assert (sample_site / url / "index.html").is_file(), url
         assert title and "&" not in title
+
+
+def test_the_helper_process_writes_exactly_what_the_build_process_would(tmp_path):
+    from studyportal.search.background import BackgroundIndexBuilder
+
+    catalog = load_catalog(ROOT / "materials").catalog
+    docs = [
+        SearchDoc(f"materials/{m.slug}/", m.title, m.kind, m.audiences, m.required, m.summary, [], m.topics, m.body)
+        for m in catalog.materials.values()
+    ]
+    here, helper = IndexBuilder(), BackgroundIndexBuilder()
+    for d in docs:
+        here.add(d)
+        helper.add(d)
+    a, b = here.write(tmp_path / "a"), helper.write(tmp_path / "b")
+    assert helper.fallback_reason == ""  # it really ran in the helper
+    assert (a.documents, a.terms, a.postings, a.shards, a.bytes) == (b.documents, b.terms, b.postings, b.shards, b.bytes)
+    files_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
+    files_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    assert files_a == files_b and len(files_a) > 3
+
+
+def test_when_the_helper_fails_the_build_writes_the_index_itself(tmp_path):
+    from studyportal.search.background import BackgroundIndexBuilder
+
+    helper = BackgroundIndexBuilder()
+    helper.add(SearchDoc("a/", "党员教育", "material", body="党员教育培训"))
+    helper._proc.terminate()  # the helper dies mid-build
+    helper._proc.join()
+    built = helper.write(tmp_path)
+    assert "stopped" in helper.fallback_reason
+    assert built.documents == 1 and (tmp_path / "search" / "data" / "meta.js").is_file()

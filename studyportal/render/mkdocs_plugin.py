@@ -24,6 +24,7 @@ from studyportal.plan.edition import EDITIONS, EditionError, edition_catalog, ma
 from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
 from studyportal.render.sanitize import sanitize_html
+from studyportal.search.background import BackgroundIndexBuilder
 from studyportal.search.index import IndexBuilder
 from studyportal.search.pages import STYLESHEET, asset_files, page_document
 
@@ -43,7 +44,7 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self.plan: SitePlan | None = None
         self.materials_path: Path | None = None
         self.edition = "all"
-        self.search = IndexBuilder()
+        self.search: IndexBuilder | BackgroundIndexBuilder = IndexBuilder()
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -69,7 +70,7 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             config.nav = [_nav_entry(item) for item in self.plan.nav]
         # Materials are reached through curriculum and listing pages, never the nav, by design.
         config.validation.nav.omitted_files = logging.DEBUG
-        self.search = IndexBuilder()
+        self.search = BackgroundIndexBuilder()  # tokenises pages in a helper process while MkDocs renders
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config

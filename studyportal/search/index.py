@@ -53,10 +53,7 @@ class BuiltIndex:
     terms: int
     postings: int
     shards: int
-
-    @property
-    def bytes(self) -> int:
-        return sum(len(v.encode("utf-8")) for v in self.files.values())
+    bytes: int = 0
 
 
 def lunr_weights(docs: list[dict[str, Counter[str]]], boosts: dict[str, float]) -> Iterator[dict[str, float]]:
@@ -98,16 +95,24 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self.docs: list[SearchDoc] = []
+        self.counts: list[dict[str, Counter[str]]] = []  # term counts per field, of docs[: len(counts)]
         self.seconds = 0.0  # time spent on search during the build, for the build log
 
     def add(self, doc: SearchDoc) -> None:
         self.docs.append(doc)
 
+    def count(self) -> None:
+        """Tokenise the pages added since the last call (the helper process does it between pages)."""
+        for doc in self.docs[len(self.counts) :]:
+            self.counts.append({f: term_counts(text) for f, text in doc.fields().items()})
+
     def build(self) -> BuiltIndex:
         """All index files, deterministic for the same pages."""
-        docs = sorted(self.docs, key=lambda d: d.url)
+        self.count()
+        order = sorted(range(len(self.docs)), key=lambda i: self.docs[i].url)
+        docs = [self.docs[i] for i in order]
+        counts = [self.counts[i] for i in order]
         boosts = dict(FIELDS)
-        counts = [{f: term_counts(text) for f, text in d.fields().items()} for d in docs]
         # One pass: weight → level → the posting string of each term grows by one entry.
         state: dict[str, list] = {}  # term → [last doc id, posting pieces…]
         pair = codec.PAIRS
@@ -168,7 +173,8 @@ class IndexBuilder:
             files[f"{INDEX_DIR}/p/{k}.js"] = codec.to_script("p", k, data)
         for k in range(0, len(texts), chunk):
             files[f"{INDEX_DIR}/t/{k // chunk}.js"] = codec.to_script("t", k // chunk, texts[k : k + chunk])
-        return BuiltIndex(files, len(docs), len(encoded), npostings, shards)
+        size = sum(len(v.encode("utf-8")) for v in files.values())
+        return BuiltIndex(files, len(docs), len(encoded), npostings, shards, size)
 
     def write(self, site_dir: Path) -> BuiltIndex:
         """Replace ``site_dir/search/data/`` with the freshly built index; returns it with its figures."""
