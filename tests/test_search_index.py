@@ -99,6 +99,8 @@ def test_listing_pages_are_left_out_and_materials_keep_their_facts():
             }
         },  # fmt: skip
     )
+    page = page_document("about/", "关于本站", '<h1 id="x">关于本站</h1><h2>学习节奏</h2><p>每天学习一小时</p>', None)
+    assert (page.kind, page.title, page.headings, page.body) == ("page", "关于本站", ["学习节奏"], "学习节奏 每天学习一小时")
     doc = page_document("materials/a/", "学党章", "<h2>一、导入</h2><p>正文</p>", material)
     assert (doc.kind, doc.audiences, doc.required, doc.summary, doc.topics) == ("class-outline", ["member"], True, "摘要", ["党章党规"])
     assert doc.headings == ["一、导入"] and doc.body == "一、导入 正文"

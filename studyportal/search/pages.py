@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from studyportal.plan.types import PlannedPage
@@ -13,6 +14,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets" / "search"
 ASSET_DIR = "assets/studyportal/search"
 ASSET_FILES = ("search.js", "search.css", "lunr.min.js")
 STYLESHEET = f"{ASSET_DIR}/search.css"
+_H1 = re.compile(r"<h1\b[^>]*>.*?</h1\s*>", re.S | re.I)
 
 
 def asset_files() -> list[tuple[str, Path]]:
@@ -29,7 +31,7 @@ def page_document(url: str, title: str, content_html: str, planned: PlannedPage 
     planned, so they never get here.
     """
     if planned is None:
-        text, headings = page_text(content_html)
+        text, headings = page_text(_H1.sub("", content_html, count=1))  # the title is a field of its own
         return SearchDoc(url, title, "page", headings=headings, body=text)
     sp = planned.meta.get("sp") or {}
     if sp.get("type") == "material":
