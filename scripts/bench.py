@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[500, 2000, 5000])
     parser.add_argument("--repeat", type=int, default=3, help="builds per configuration (median reported)")
     parser.add_argument("--stock-repeat", type=int, default=1, help="builds per stock configuration")
+    parser.add_argument("--default-repeat", type=int, default=1, help="builds of the slow default-nav configuration")
     parser.add_argument("--default-max", type=int, default=2000, help="largest N for the quadratic default-nav build")
     parser.add_argument("--keep", type=Path, default=None, help="keep corpora and sites in this folder")
     args = parser.parse_args()

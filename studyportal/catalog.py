@@ -70,9 +70,7 @@ def load_catalog(root: Path) -> LoadResult:
         else:
             published.append(material)
     if result.checked_files == 0:
-        problems.append(
-            Problem(str(root), 1, "这个文件夹里没有任何 .md 材料", "检查路径是否指向 materials/ 文件夹", severity="warning")
-        )
+        problems.append(Problem(str(root), 1, "这个文件夹里没有任何 .md 材料", "检查路径是否指向 materials/ 文件夹", severity="warning"))
     by_slug = check_unique_slugs(published, problems)
     result.catalog.materials = by_slug
     result.catalog.drafts = len(drafts)

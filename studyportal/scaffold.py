@@ -22,13 +22,7 @@ _KIND_FIELDS = {
         "preparation:\n  - 课前准备事项\n"
         "discussion:\n  - 讨论题一？\n"
     ),
-    "policy-explainer": (
-        "document:\n"
-        "  title: 《政策文件名称》\n"
-        "  issuer: 发文机关\n"
-        "  number: 文号（没有可删去此行）\n"
-        "  date: {today}\n"
-    ),
+    "policy-explainer": ("document:\n  title: 《政策文件名称》\n  issuer: 发文机关\n  number: 文号（没有可删去此行）\n  date: {today}\n"),
 }
 
 

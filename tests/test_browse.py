@@ -24,7 +24,7 @@ def test_home_to_curriculum_to_material_and_next(browser, sample_url, javascript
         assert page.locator("h1").first.inner_text().strip() == curriculum.title
         ordered = curriculum.materials()
         first, second = ordered[0], ordered[1]
-        page.locator(".sp-steps a", has_text=first.title).first.click()
+        page.locator(".sp-step a", has_text=first.title).first.click()
         page.wait_for_url(f"**/materials/{first.slug}/")
         assert page.locator(".sp-header h1").inner_text().strip() == first.title
         place = page.locator(".sp-place--member")
@@ -35,7 +35,7 @@ def test_home_to_curriculum_to_material_and_next(browser, sample_url, javascript
         page.wait_for_url(f"**/materials/{first.slug}/")
         # the module page is reachable from the material and lists it
         page.locator(".sp-place--member .sp-place__where a").nth(1).click()
-        assert page.locator(".sp-list a", has_text=first.title).count() == 1
+        assert page.locator(".sp-card a", has_text=first.title).count() == 1
         # nothing sideways: no horizontal scrolling on a phone
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"page scrolls sideways by {overflow}px at {width}px"

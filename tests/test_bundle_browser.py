@@ -58,7 +58,7 @@ def test_home_curriculum_material_from_file_without_network(browser, unzipped):
         assert page.url.endswith("/curricula/mobile/index.html")
         assert curriculum.title in page.inner_text("h1")
         first = curriculum.materials()[0]
-        page.click(f".sp-steps a:has-text('{first.title}')")
+        page.click(f".sp-step a:has-text('{first.title}')")
         page.wait_for_load_state()
         assert page.url.endswith(f"/materials/{first.slug}/index.html")
         assert first.title in page.inner_text("h1") and "流动党员" in page.inner_text(".sp-header")

@@ -33,9 +33,9 @@ def plan_curriculum(c: Curriculum) -> list[PlannedPage]:
         for m in module.materials:
             mark = '<span class="sp-req">必学</span>' if m.required else '<span class="sp-opt">选学</span>'
             extra = f' <span class="sp-tags">{hours(m.hours)}</span>' if m.hours else ""
-            items.append(f"1. {mark} [{esc(m.title)}]({link(src, material_src(m.slug))}){extra}")
+            items.append(f"1. {mark} [{esc(m.title)}]({link(src, material_src(m.slug))}){extra}\n   {{: .sp-step }}")
         if items:
-            lines.append('<div class="sp-steps" markdown>\n\n' + "\n".join(items) + "\n\n</div>")
+            lines.append("\n".join(items))
         lines.append(f"[查看{module_label(i)}的全部摘要 →]({link(src, mod_src)})")
         parts.append("\n\n".join(lines))
     meta = {
@@ -77,6 +77,6 @@ def _module_page(c: Curriculum, i: int) -> PlannedPage:
         nxt = c.modules[i + 1]
         nav.append(f"[下一模块：{esc(nxt.title)} →]({link(src, module_src(c.audience, nxt.key))})")
     if nav:
-        parts.append('<p class="sp-pager" markdown>' + " ".join(nav) + "</p>")
+        parts.append(" ".join(nav) + "\n{: .sp-pager }")
     title = f"{module_label(i)}　{module.title}"
     return PlannedPage(src, title, "\n\n".join(parts) + "\n", description=module.description[:120])

@@ -43,27 +43,25 @@ def by_track(materials: list[Material], from_src: str) -> str:
 
 
 def plan_home(catalog: Catalog, site_title: str) -> PlannedPage:
-    cards = []
+    """The home page: "who are you?" cards (laid out by the template), then kinds and what is new."""
+    who = []
     for code, name in AUDIENCES.items():
         c = catalog.curricula.get(code)
-        if c is None:
-            continue
-        cards.append(
-            f"-   **[我是{name}]({link(HOME_SRC, curriculum_src(code))})**\n\n"
-            f"    {AUDIENCE_PITCH[code]}。{esc(c.title)}：{len(c.modules)} 个模块，共 {hours(c.hours) or '—'}。"
-        )
+        if c is not None:
+            facts = f"{c.title}：{len(c.modules)} 个模块，共 {hours(c.hours) or '—'}。"
+            who.append(
+                {"audience": code, "label": f"我是{name}", "src": curriculum_src(code), "pitch": AUDIENCE_PITCH[code], "facts": facts}
+            )
     recent = newest_first(list(catalog.materials.values()))[:5]
     parts = [
-        '<p class="sp-lead">学党章、学政策、学技术——按身份选择你的课程。</p>',
-        "## 你是谁？",
-        '<div class="sp-who" markdown>\n\n' + "\n\n".join(cards) + "\n\n</div>",
         "## 按类别浏览",
         "\n".join(f"- [{KIND_LISTING_TITLES[k]}]({link(HOME_SRC, kind_src(k))})" for k in KINDS)
         + f"\n- [全部专题]({link(HOME_SRC, TOPICS_SRC)})",
         "## 最近更新",
         material_list(recent, HOME_SRC) + f"\n[查看全部更新 →]({link(HOME_SRC, NEW_SRC)})",
     ]
-    return PlannedPage(HOME_SRC, site_title, "\n\n".join(parts) + "\n", "sp-home.html", {"sp": {"type": "home"}, "hide": ["toc"]})
+    meta = {"sp": {"type": "home", "who": who}, "hide": ["toc"]}
+    return PlannedPage(HOME_SRC, site_title, "\n\n".join(parts) + "\n", "sp-home.html", meta)
 
 
 def plan_topics(catalog: Catalog) -> list[PlannedPage]:
