@@ -57,7 +57,8 @@ def portal_project(corpus: Path, dest: Path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", dest / "overrides", dirs_exist_ok=True)
     (dest / "docs").mkdir(exist_ok=True)
-    (dest / "materials").symlink_to(corpus / "materials")
+    if not (dest / "materials").exists():
+        (dest / "materials").symlink_to(corpus / "materials")
     return dest
 
 
@@ -65,7 +66,8 @@ def plain_project(corpus: Path, dest: Path, prune: bool) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     features = "  features:\n    - navigation.prune\n" if prune else ""
     (dest / "mkdocs.yml").write_text(PLAIN_CONFIG.format(features=features), encoding="utf-8")
-    (dest / "docs").symlink_to(corpus / "plain-docs")
+    if not (dest / "docs").exists():
+        (dest / "docs").symlink_to(corpus / "plain-docs")
     (corpus / "plain-docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
     return dest
 
@@ -90,25 +92,36 @@ def material_pages(site: Path, portal: bool) -> list[int]:
     return [p.stat().st_size for p in site.glob(pattern)]
 
 
-def measure(name: str, project: Path, site: Path, repeat: int, portal: bool) -> dict:
-    runs = [run_build(project, site) for _ in range(repeat)]
-    pages = material_pages(site, portal)
-    return {
-        "config": name,
-        "seconds": statistics.median(r[0] for r in runs),
-        "runs": repeat,
-        "peak_mb": max(r[1] for r in runs) / 2**20,
-        "site_mb": site_size(site) / 2**20,
-        "page_median_kb": statistics.median(pages) / 1024 if pages else 0,
-        "page_max_kb": max(pages) / 1024 if pages else 0,
-    }
+def measure_interleaved(configs: list[tuple[str, Path, Path, int, bool]]) -> list[dict]:
+    """Build each configuration ``repeat`` times, alternating between them so drift in machine load
+    hits all of them alike; returns one row per configuration with medians."""
+    runs: dict[str, list[tuple[float, int]]] = {name: [] for name, *_ in configs}
+    for round_ in range(max(c[3] for c in configs)):
+        for name, project, site, repeat, _ in configs:
+            if round_ < repeat:
+                runs[name].append(run_build(project, site))
+    rows = []
+    for name, _, site, repeat, portal in configs:
+        pages = material_pages(site, portal)
+        rows.append(
+            {
+                "config": name,
+                "seconds": statistics.median(r[0] for r in runs[name]),
+                "runs": repeat,
+                "peak_mb": max(r[1] for r in runs[name]) / 2**20,
+                "site_mb": site_size(site) / 2**20,
+                "page_median_kb": statistics.median(pages) / 1024 if pages else 0,
+                "page_max_kb": max(pages) / 1024 if pages else 0,
+            }
+        )
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[500, 2000, 5000])
     parser.add_argument("--repeat", type=int, default=3, help="builds per configuration (median reported)")
-    parser.add_argument("--stock-repeat", type=int, default=1, help="builds per stock configuration")
+    parser.add_argument("--stock-repeat", type=int, default=3, help="builds of the navigation.prune stock configuration")
     parser.add_argument("--default-repeat", type=int, default=1, help="builds of the slow default-nav configuration")
     parser.add_argument("--default-max", type=int, default=2000, help="largest N for the quadratic default-nav build")
     parser.add_argument("--keep", type=Path, default=None, help="keep corpora and sites in this folder")
@@ -120,20 +133,15 @@ def main() -> None:
         corpus = work / f"corpus-{n}"
         if not corpus.exists():
             generate(n, corpus)
-        portal = measure("portal", portal_project(corpus, work / f"portal-{n}"), work / f"site-portal-{n}", args.repeat, True)
-        prune = measure(
-            "material-prune", plain_project(corpus, work / f"prune-{n}", True), work / f"site-prune-{n}", args.stock_repeat, False
-        )
-        results = [portal, prune]
+        configs = [
+            ("portal", portal_project(corpus, work / f"portal-{n}"), work / f"site-portal-{n}", args.repeat, True),
+            ("material-prune", plain_project(corpus, work / f"prune-{n}", prune=True), work / f"site-prune-{n}", args.stock_repeat, False),
+        ]
         if n <= args.default_max:
-            default = measure(
-                "material-default",
-                plain_project(corpus, work / f"default-{n}", False),
-                work / f"site-default-{n}",
-                args.stock_repeat,
-                False,
-            )
-            results.append(default)
+            default_project = plain_project(corpus, work / f"default-{n}", prune=False)
+            configs.append(("material-default", default_project, work / f"site-default-{n}", args.default_repeat, False))
+        results = measure_interleaved(configs)
+        prune = results[1]
         for r in results:
             r["n"] = n
             r["vs_prune"] = r["seconds"] / prune["seconds"]
