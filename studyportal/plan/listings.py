@@ -42,7 +42,7 @@ def by_track(materials: list[Material], from_src: str) -> str:
     return "\n\n".join(parts)
 
 
-def plan_home(catalog: Catalog, site_title: str) -> PlannedPage:
+def plan_home(catalog: Catalog) -> PlannedPage:
     """The home page: "who are you?" cards (laid out by the template), then kinds and what is new."""
     who = []
     for code, name in AUDIENCES.items():
@@ -61,7 +61,7 @@ def plan_home(catalog: Catalog, site_title: str) -> PlannedPage:
         material_list(recent, HOME_SRC) + f"\n[查看全部更新 →]({link(HOME_SRC, NEW_SRC)})",
     ]
     meta = {"sp": {"type": "home", "who": who}, "hide": ["toc"]}
-    return PlannedPage(HOME_SRC, site_title, "\n\n".join(parts) + "\n", "sp-home.html", meta)
+    return PlannedPage(HOME_SRC, "首页", "\n\n".join(parts) + "\n", "sp-home.html", meta)
 
 
 def plan_topics(catalog: Catalog) -> list[PlannedPage]:

@@ -10,10 +10,10 @@ from studyportal.plan.types import HOME_SRC, NEW_SRC, TOPICS_SRC, NavItem, SiteP
 from studyportal.vocabulary import AUDIENCES, KIND_LISTING_TITLES, KINDS
 
 
-def plan_site(catalog: Catalog, site_title: str = "党员学习资料门户", extra_nav: list[NavItem] | None = None) -> SitePlan:
+def plan_site(catalog: Catalog, extra_nav: list[NavItem] | None = None) -> SitePlan:
     """Every page of the portal, and a navigation whose size does not grow with the number of materials."""
     plan = SitePlan()
-    plan.add(plan_home(catalog, site_title))
+    plan.add(plan_home(catalog))
     places = memberships(catalog)
     topic_slugs = catalog.topic_slugs()
     for m in catalog.materials.values():

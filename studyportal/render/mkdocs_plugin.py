@@ -64,7 +64,7 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             catalog = edition_catalog(result.catalog, self.edition)
         except EditionError as exc:
             raise PluginError(str(exc)) from exc
-        self.plan = plan_site(catalog, config.site_name, extra if hand_written else [])
+        self.plan = plan_site(catalog, extra if hand_written else [])
         mark_edition(self.plan, catalog, self.edition)
         if not config.nav:
             config.nav = [_nav_entry(item) for item in self.plan.nav]
