@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from studyportal.bundle.errors import BundleError
 from studyportal.bundle.manifest import MANIFEST
@@ -61,15 +62,20 @@ class FolderSource(Source):
             raise Unreadable(str(exc)) from exc
 
     def measure(self, name: str) -> tuple[int, str]:
-        digest, size = hashlib.sha256(), 0
         try:
             with (self.root / name).open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-                    size += len(chunk)
+                return _size_and_sha256(fh)
         except OSError as exc:
             raise Unreadable(str(exc)) from exc
-        return size, digest.hexdigest()
+
+
+def _size_and_sha256(fh: IO[bytes]) -> tuple[int, str]:
+    """Size and SHA-256 of a stream, read in 1 MiB chunks."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
 
 
 class ZipSource(Source):
@@ -87,15 +93,11 @@ class ZipSource(Source):
             raise Unreadable(str(exc)) from exc
 
     def measure(self, name: str) -> tuple[int, str]:
-        digest, size = hashlib.sha256(), 0
         try:
             with self.zf.open(self.prefix + name) as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-                    size += len(chunk)
+                return _size_and_sha256(fh)
         except _ZIP_ERRORS as exc:
             raise Unreadable(str(exc)) from exc
-        return size, digest.hexdigest()
 
     def close(self) -> None:
         self.zf.close()
