@@ -165,7 +165,3 @@ class Catalog:
             used.add(slug)
             names[topic] = slug
         return names
-
-    def memberships(self, slug: str) -> list[tuple[Curriculum, Module]]:
-        """The (curriculum, module) pairs a material belongs to."""
-        return [(c, mod) for c in self.curricula.values() for mod in c.modules if any(m.slug == slug for m in mod.materials)]

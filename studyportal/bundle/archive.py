@@ -47,6 +47,12 @@ class Source:
     def close(self) -> None:
         pass
 
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 class FolderSource(Source):
     def __init__(self, root: Path, label: str, is_update: bool = False) -> None:

@@ -73,11 +73,8 @@ def source_commit(root: Path) -> str:
 
 def previous_manifest(path: Path) -> Manifest:
     """The manifest of an earlier bundle (zip or folder), for change lists and update packages."""
-    src = open_source(path)
-    try:
+    with open_source(path) as src:
         return read_manifest(src)
-    finally:
-        src.close()
 
 
 def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None = None) -> BundleResult:

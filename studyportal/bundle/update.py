@@ -100,8 +100,7 @@ def apply_update(update: Path, folder: Path) -> ApplyResult:
         inner = [p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST).is_file() and not p.name.endswith(_LEFTOVERS)]
         folder = inner[0] if len(inner) == 1 else folder
     recovered = recover(folder)
-    src = open_source(update)
-    try:
+    with open_source(update) as src:
         if not src.is_update:
             raise BundleError(f"{update} 不是更新包（里面没有 update.json）：完整的离线版直接解压使用即可")
         report = verify_update(src)
@@ -129,8 +128,6 @@ def apply_update(update: Path, folder: Path) -> ApplyResult:
         result = _stage_and_swap(src, info, folder, new_manifest)
         result.recovered = recovered
         return result
-    finally:
-        src.close()
 
 
 def _open_base(folder: Path) -> Source:

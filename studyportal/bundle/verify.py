@@ -104,11 +104,8 @@ def verify_source(src: Source) -> VerifyReport:
 
 def verify_path(path: Path) -> VerifyReport:
     """Verify a bundle or update package given as a zip or folder."""
-    src = open_source(path)
-    try:
+    with open_source(path) as src:
         return verify_source(src)
-    finally:
-        src.close()
 
 
 @dataclass

@@ -64,9 +64,9 @@ def plan_home(catalog: Catalog) -> PlannedPage:
     return PlannedPage(HOME_SRC, "首页", "\n\n".join(parts) + "\n", "sp-home.html", meta)
 
 
-def plan_topics(catalog: Catalog) -> list[PlannedPage]:
+def plan_topics(catalog: Catalog, slugs: dict[str, str]) -> list[PlannedPage]:
+    """The topic index and one page per topic; ``slugs`` comes from :meth:`Catalog.topic_slugs`."""
     topics = catalog.topics()
-    slugs = catalog.topic_slugs()
     ordered = sorted(topics.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     index_lines = [
         f'- [{esc(t)}]({link(TOPICS_SRC, topic_src(slugs[t]))})　<span class="sp-tags">{len(ms)} 个材料</span>' for t, ms in ordered

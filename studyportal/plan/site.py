@@ -28,7 +28,7 @@ def plan_site(catalog: Catalog, extra_nav: list[NavItem] | None = None) -> SiteP
         section = NavItem(AUDIENCES[audience], children=[NavItem("课程总览", curriculum_src(audience))])
         section.children += [NavItem(f"{module_label(i)}　{mod.title}", module_src(audience, mod.key)) for i, mod in enumerate(c.modules)]
         nav.append(section)
-    for page in plan_topics(catalog) + plan_kinds(catalog):
+    for page in plan_topics(catalog, topic_slugs) + plan_kinds(catalog):
         plan.add(page)
     plan.add(plan_new(catalog))
     nav.append(NavItem("专题", TOPICS_SRC))

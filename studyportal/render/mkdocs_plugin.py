@@ -43,7 +43,6 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
     def __init__(self) -> None:
         self.plan: SitePlan | None = None
         self.materials_path: Path | None = None
-        self.edition = "all"
         self.search: IndexBuilder | BackgroundIndexBuilder = IndexBuilder()
 
     def on_config(self, config: Any) -> Any:
@@ -59,13 +58,13 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         docs = Path(config.docs_dir)
         hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
         extra = [NavItem("关于本站", children=[NavItem("", src) for src in hand_written if src != "index.md"])]
-        self.edition = os.environ.get("STUDYPORTAL_EDITION") or self.config.edition
+        edition = os.environ.get("STUDYPORTAL_EDITION") or self.config.edition
         try:
-            catalog = edition_catalog(result.catalog, self.edition)
+            catalog = edition_catalog(result.catalog, edition)
         except EditionError as exc:
             raise PluginError(str(exc)) from exc
         self.plan = plan_site(catalog, extra if hand_written else [])
-        mark_edition(self.plan, catalog, self.edition)
+        mark_edition(self.plan, catalog, edition)
         if not config.nav:
             config.nav = [_nav_entry(item) for item in self.plan.nav]
         # Materials are reached through curriculum and listing pages, never the nav, by design.
