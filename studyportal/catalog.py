@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyportal.load.frontmatter import Located, parse_yaml, split_front_matter
+from studyportal.load.bounds import MAX_BYTES
+from studyportal.load.frontmatter import Located, parse_yaml, split_front_matter, too_big
 from studyportal.load.source import decode_source
 from studyportal.model import Catalog, Curriculum, Material
+from studyportal.names import component_problem
 from studyportal.problems import Problem, Problems, display_path
 from studyportal.validate.crossref import check_reachable, check_reading_links, check_unique_slugs, resolve_curriculum
 from studyportal.validate.curriculum import validate_curriculum
@@ -32,16 +35,51 @@ class LoadResult:
         return not self.problems.errors
 
 
-def material_files(root: Path) -> list[Path]:
-    """Markdown files under ``root`` that are materials (hidden files and ``_`` files skipped)."""
-    return sorted(p for p in root.rglob("*") if p.suffix.lower() in MATERIAL_SUFFIXES and p.is_file() and not _ignored(p.relative_to(root)))
+def material_files(root: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """Markdown files under ``root`` that are materials (hidden files and ``_`` files skipped).
+
+    Symbolic links are never followed: a link could publish a file from outside the repository
+    (a key, a private note). Each one found is an error in ``problems``. File and folder names
+    that Windows or a FAT32 USB stick cannot hold are errors too: a county checks out on Windows.
+    """
+    found = []
+    for folder, dirs, files in os.walk(root):
+        base = Path(folder)
+        for name in sorted(dirs + files):
+            path = base / name
+            rel = path.relative_to(root)
+            if _ignored(rel):
+                continue
+            if path.is_symlink():
+                if problems is not None:
+                    problems.append(_symlink_problem(path, root))
+                continue
+            if problems is not None and (reason := component_problem(name)):
+                problems.append(Problem(display_path(path, root), 1, f"文件名不能用：{reason}", "给文件或文件夹改名", field="文件名"))
+                continue
+            if name in files and path.suffix.lower() in MATERIAL_SUFFIXES:
+                found.append(path)
+        dirs[:] = [d for d in dirs if not _ignored(base.relative_to(root) / d) and not (base / d).is_symlink() and not component_problem(d)]
+    return sorted(found)
+
+
+def _symlink_problem(path: Path, root: Path) -> Problem:
+    return Problem(
+        display_path(path, root),
+        1,
+        "这是一个符号链接（快捷方式），不会被发布：它可能指向仓库以外的文件",
+        "把真正的文件复制到 materials/ 里，删掉这个链接",
+        field="文件名",
+    )
 
 
 def curriculum_files(root: Path) -> list[Path]:
     folder = root / CURRICULA_DIR
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in CURRICULUM_SUFFIXES and not _ignored(Path(p.name)))
+    return sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in CURRICULUM_SUFFIXES and not _ignored(Path(p.name)) and not p.is_symlink()
+    )
 
 
 def _ignored(rel: Path) -> bool:
@@ -58,7 +96,7 @@ def load_catalog(root: Path) -> LoadResult:
         return result
     published: list[Material] = []
     drafts: dict[str, Material] = {}
-    for path in material_files(root):
+    for path in material_files(root, problems):
         result.checked_files += 1
         result.sources.append(path)
         shown = display_path(path, root)
@@ -103,11 +141,17 @@ def load_catalog(root: Path) -> LoadResult:
     return result
 
 
-def _read(path: Path, shown: str, problems: list[Problem]) -> str | None:
+def _read(path: Path, shown: str, problems: list[Problem], limit: int | None = None) -> str | None:
+    """The file's text, or None after a problem. Beyond ``limit`` bytes the file is refused unread."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            data = f.read() if limit is None else f.read(limit + 1)
     except OSError as exc:
         problems.append(Problem(shown, 1, f"无法读取文件：{exc.strerror}", "检查文件权限"))
+        return None
+    if limit is not None and len(data) > limit:
+        problems.append(too_big(shown, 1, "课程文件", max(size, len(data))))
         return None
     source = decode_source(data, shown)
     problems.extend(source.problems)
@@ -124,10 +168,10 @@ def _load_material(path: Path, shown: str, problems: list[Problem]) -> Material 
 
 
 def _load_curriculum(path: Path, shown: str, problems: list[Problem]) -> tuple[Curriculum, Located] | None:
-    text = _read(path, shown, problems)
+    text = _read(path, shown, problems, limit=MAX_BYTES)
     if text is None:
         return None
-    located, yaml_problems = parse_yaml(text, shown)
+    located, yaml_problems = parse_yaml(text, shown, what="课程文件")
     problems.extend(yaml_problems)
     if located is None:
         return None

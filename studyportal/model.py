@@ -17,6 +17,7 @@ class ReadingItem:
     required: bool = False
     quarter: str = ""
     note: str = ""
+    line: int = 1  # of the entry in its file, for messages
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,12 @@ class Curriculum:
 
     @property
     def hours(self) -> float:
-        return sum(m.hours for m in self.modules)
+        """Planned hours, each material counted once even when two modules list it."""
+        return sum(m.hours or 0 for m in self.materials())
 
     @property
     def required_hours(self) -> float:
-        return sum(m.required_hours for m in self.modules)
+        return sum(m.hours or 0 for m in self.materials() if m.required)
 
     def materials(self) -> list[Material]:
         """Every material of the curriculum in reading order, each once."""

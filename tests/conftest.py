@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,6 +94,25 @@ class RequestLog:
 
     def outside(self, allowed_prefix: str) -> list[str]:
         return [u for u in self.urls if not u.startswith(allowed_prefix) and not u.startswith(("data:", "blob:", "about:"))]
+
+
+def wait_until(page: object, expression: str, arg: object = None, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    Playwright's ``wait_for_function`` polls by compiling the expression inside the page, which the
+    site's Content-Security-Policy (no ``'unsafe-eval'``) refuses; ``evaluate`` runs from outside.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except Exception as exc:  # the page navigated (a reload) while we asked: ask the new one
+            if "context was destroyed" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true within {timeout} s: {expression}")
+        time.sleep(0.05)
 
 
 def open_page(browser: object, *, javascript: bool = True, width: int = 1024, height: int = 768):

@@ -9,7 +9,7 @@ import pytest
 from studyportal.bundle.archive import extract_zip
 from studyportal.bundle.make import make_bundle
 from studyportal.catalog import load_catalog
-from tests.conftest import ROOT, open_page
+from tests.conftest import ROOT, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 CATALOG = load_catalog(ROOT / "materials").catalog
@@ -84,7 +84,7 @@ def test_chinese_search_works_from_file_without_network(browser, unzipped):
     try:
         page.goto((unzipped / "index.html").as_uri())
         page.fill("[data-sp-search-query]", query)
-        page.wait_for_function("document.querySelectorAll('[data-sp-search-list] a').length > 0")
+        wait_until(page, "document.querySelectorAll('[data-sp-search-list] a').length > 0")
         assert "找到" in page.inner_text("[data-sp-search-meta]")
         assert material.title in page.inner_text("[data-sp-search-list]")
         hrefs = page.eval_on_selector_all("[data-sp-search-list] a", "els => els.map(e => e.getAttribute('href'))")

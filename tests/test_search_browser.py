@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from studyportal.search.tokens import doc_terms, fold, parse_query, query_terms, squeeze
-from tests.conftest import build_site, copy_project, open_page
+from tests.conftest import build_site, copy_project, open_page, wait_until
 from tests.search_cases import CASES, check
 from tests.test_search_cli import cli_results
 from tests.test_search_tokens import SENTENCES
@@ -29,14 +29,14 @@ def search_box(page, query: str, *, audience: str | None = None, kind: str | Non
     if not page.evaluate("document.activeElement.matches('[data-sp-search-query]')"):
         page.keyboard.press("/")
     if audience or kind:
-        page.wait_for_function("document.querySelectorAll('[data-sp-filter=kind] option').length > 1")
+        wait_until(page, "document.querySelectorAll('[data-sp-filter=kind] option').length > 1")
         if audience:
             page.select_option("[data-sp-filter=audience]", audience)
         if kind:
             page.select_option("[data-sp-filter=kind]", kind)
         page.focus("[data-sp-search-query]")
     page.keyboard.insert_text(query)  # one input event, as an input method commits a phrase
-    page.wait_for_function("q => document.querySelector('[data-sp-search-result]').dataset.spQuery === q", arg=query)
+    wait_until(page, "q => document.querySelector('[data-sp-search-result]').dataset.spQuery === q", query)
     return page.eval_on_selector_all("[data-sp-result]", RESULTS)
 
 
@@ -79,7 +79,7 @@ def test_index_loads_only_when_the_reader_searches_and_only_what_the_query_needs
     page.wait_for_load_state("load")
     assert not [u for u in log.urls if u.startswith(sample_url + "search/") or "lunr" in u]  # only the small search.js
     page.keyboard.press("/")
-    page.wait_for_function("!!window.lunr")
+    wait_until(page, "!!window.lunr")
     assert any(u.endswith("search/data/meta.js") for u in log.urls)
     search_box(page, "乡村振兴2026")
     shards = [u for u in log.urls if "/search/data/p/" in u]
@@ -110,7 +110,7 @@ def test_more_results_on_request(browser, sample_url):
     page.goto(sample_url)
     assert len(search_box(page, "党员")) == 10
     page.click("[data-sp-search-more]")
-    page.wait_for_function("document.querySelectorAll('[data-sp-result]').length > 10")
+    wait_until(page, "document.querySelectorAll('[data-sp-result]').length > 10")
     context.close()
 
 
@@ -120,9 +120,9 @@ def test_phone_sized_screen_opens_search_from_the_header_button(browser, sample_
     button = page.locator("label.md-header__button[for=__search]")
     assert button.is_visible()
     button.click()
-    page.wait_for_function("document.activeElement.matches('[data-sp-search-query]')")
+    wait_until(page, "document.activeElement.matches('[data-sp-search-query]')")
     page.keyboard.insert_text("农村电商")
-    page.wait_for_function("document.querySelector('[data-sp-search-result]').dataset.spQuery === '农村电商'")
+    wait_until(page, "document.querySelector('[data-sp-search-result]').dataset.spQuery === '农村电商'")
     first = page.locator("[data-sp-result]").first
     assert first.is_visible() and "农村电商入门" in first.inner_text()
     context.close()
@@ -145,7 +145,7 @@ def test_the_browser_tokenises_and_parses_exactly_like_python(browser, sample_ur
     context, page, _ = open_page(browser)
     page.goto(sample_url)
     page.keyboard.press("/")
-    page.wait_for_function("!!window.lunr")
+    wait_until(page, "!!window.lunr")
     samples = SENTENCES + ["党员教育培训", "e-commerce 电商", "+党员 -培训", "Ｅ－ｃｏｍ　党", "乡村振兴：2026", "党员^2 党章~1 党*", "+"]
     samples.append("2019 年 5 月")
     js = page.evaluate(

@@ -9,7 +9,11 @@ import sys
 import time
 import urllib.request
 
-from tests.conftest import copy_project
+import pytest
+
+from tests.conftest import copy_project, open_page, wait_until
+
+pytestmark = pytest.mark.browser
 
 
 def free_port() -> int:
@@ -37,7 +41,8 @@ def wait_for(url: str, text: str, seconds: float) -> str:
     raise AssertionError(f"{text!r} never appeared at {url}")
 
 
-def test_serve_reloads_when_a_material_changes(tmp_path):
+def test_serve_reloads_when_a_material_changes(tmp_path, browser):
+    """The page open in the trainer's browser reloads by itself: the page policy lets the preview's live reload run."""
     project = copy_project(tmp_path / "p")
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -47,11 +52,18 @@ def test_serve_reloads_when_a_material_changes(tmp_path):
     try:
         url = f"http://127.0.0.1:{port}/materials/xin-dangzhang/"
         wait_for(url, "学习新党章 争做合格党员", 60)
+        context, page, _ = open_page(browser)
+        violations: list[str] = []
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(url)
         source = project / "materials" / "dangzhang" / "xin-dangzhang.md"
         source.write_text(
             source.read_text(encoding="utf-8").replace("学习新党章 争做合格党员", "学习新党章 修订后的标题"), encoding="utf-8"
         )
         wait_for(url, "学习新党章 修订后的标题", 60)
+        wait_until(page, "document.title.includes('修订后的标题')")
+        assert not violations, violations
+        context.close()
     finally:
         server.terminate()
         server.wait(timeout=10)

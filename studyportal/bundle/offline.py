@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studyportal.bundle.errors import BundleError
-from studyportal.bundle.links import rewrite_anchors
+from studyportal.bundle.links import rewrite_anchors, tag_attrs
+from studyportal.sanitize.urls import check_resource, srcset_urls
 
 OFFLINE_CSS = "assets/stylesheets/sp-offline.css"
 OFFLINE_JS = "assets/javascripts/sp-offline.js"
@@ -57,9 +58,9 @@ _JS = """/* 离线版：旧浏览器没有 ResizeObserver 时用窗口大小变�
 """
 
 _FETCHING_TAG = re.compile(r"<(script|img|iframe|frame|audio|video|source|track|embed|object|link|input)\b[^>]*>", re.I)
-_REMOTE_ATTR = re.compile(r"\b(src|data|poster|srcset|href)\s*=\s*[\"']?\s*((?:https?:)?//[^\s\"'>]+)", re.I)
+_FETCHED_ATTRS = ("src", "data", "poster", "srcset", "href")
 _LINK_FETCHES = re.compile(r"\brel\s*=\s*[\"']?[^\"'>]*\b(stylesheet|icon|preload|prefetch|modulepreload|manifest)\b", re.I)
-_CSS_REMOTE = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])\s*((?:https?:)?//[^)\"'\s]+)", re.I)
+_CSS_URL = re.compile(r"url\(\s*([\"']?)(.*?)\1\s*\)|@import\s+([\"'])(.*?)\3", re.I | re.S)
 _MERMAID = re.compile(r"(<pre\b[^>]*\bclass=\")([^\"]*)\"", re.I)
 
 
@@ -100,12 +101,12 @@ def make_offline(site: Path) -> OfflineReport:
         report.pages += 1
         report.missing_links += missing
         report.external_links += external
-        problems += [f"{rel}：{what}" for what in remote_resources(new_text)]
+        problems += [f"{rel}：{what}" for what in remote_resources(new_text, rel)]
         if new_text != text:
             path.write_text(new_text, encoding="utf-8", newline="")
     for path in sorted(site.rglob("*.css")):
         rel = path.relative_to(site).as_posix()
-        problems += [f"{rel}：样式引用了外网资源 {url}" for url in _CSS_REMOTE.findall(path.read_text(encoding="utf-8", errors="replace"))]
+        problems += [f"{rel}：样式引用了外网资源 {url}" for url in css_remote_urls(path.read_text(encoding="utf-8", errors="replace"), rel)]
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:30]) + (f"\n  ……共 {len(problems)} 处" if len(problems) > 30 else "")
         raise BundleError(
@@ -115,18 +116,31 @@ def make_offline(site: Path) -> OfflineReport:
     return report
 
 
-def remote_resources(text: str) -> list[str]:
-    """Resources a browser would load from outside when showing this HTML (links to click are not counted)."""
+def remote_resources(text: str, page: str = "") -> list[str]:
+    """Resources a browser would load from outside the copy when showing this HTML (links to click are not counted).
+
+    Every ``src``/``srcset``/``poster``/``data`` and fetching ``<link href>`` is resolved the way a browser
+    resolves it, with the same URL filter the sanitiser uses; ``page`` is the page's path in the site.
+    """
     found = []
     for match in _FETCHING_TAG.finditer(text):
-        tag = match.group(0)
-        if match.group(1).lower() == "link" and not _LINK_FETCHES.search(tag):
+        tag = match.group(1).lower()
+        if tag == "link" and not _LINK_FETCHES.search(match.group(0)):
             continue
-        for attr, url in _REMOTE_ATTR.findall(tag):
-            if attr.lower() != "href" or match.group(1).lower() == "link":
-                found.append(f"<{match.group(1)} {attr}> 引用外网资源 {url}")
-    found += [f"内嵌样式引用外网资源 {url}" for url in _CSS_REMOTE.findall(text)]
+        for attr, value in tag_attrs(match.group(0)):
+            if attr not in _FETCHED_ATTRS or value is None or (attr == "href" and tag != "link"):
+                continue
+            for url in srcset_urls(value) if attr == "srcset" else [value]:
+                if not check_resource(url, page).value and not url.startswith("data:"):
+                    found.append(f"<{tag} {attr}> 引用了本离线版以外的资源 {url}")
+    found += [f"内嵌样式引用外网资源 {url}" for url in css_remote_urls(text, page)]
     return found
+
+
+def css_remote_urls(css: str, page: str = "") -> list[str]:
+    """``url(…)`` and ``@import`` targets in CSS (or in HTML's inline styles) that leave the copy."""
+    urls = [m.group(2) or m.group(4) or "" for m in _CSS_URL.finditer(css)]
+    return [u for u in urls if u and not u.startswith(("data:", "#")) and check_resource(u, page).value is None]
 
 
 def _resource_refs(text: str) -> str:

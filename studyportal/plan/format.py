@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 from studyportal.model import Material
 from studyportal.plan.types import link, material_src
 from studyportal.vocabulary import audience_name, kind_name
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# Everything Markdown or one of its extensions reads as markup: ``{…}`` is attr_list's, ``!`` starts an image.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 
 
 def esc(text: str) -> str:
-    """Escape text for use inside Markdown (link text, table cells)."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    """Trainer text made inert inside Markdown (headings, link text, table cells): it shows as typed.
+
+    ``<``, ``>`` and ``&`` become entities (Python-Markdown has no backslash escape for ``<``);
+    the rest of Markdown's punctuation is backslash-escaped.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
 
 
 def hours(value: float | None) -> str:

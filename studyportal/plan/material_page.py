@@ -39,7 +39,7 @@ def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]], 
             "memberships": places.get(m.slug, []),
         }
     }
-    return PlannedPage(src, m.title, "\n\n".join(p for p in parts if p) + "\n", "sp-material.html", meta, True, m.summary)
+    return PlannedPage(src, m.title, "\n\n".join(p for p in parts if p) + "\n", "sp-material.html", meta, description=m.summary)
 
 
 def _document_box(m: Material) -> str:

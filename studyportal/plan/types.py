@@ -14,7 +14,7 @@ class PlannedPage:
     ``markdown`` is the page body; ``template`` and ``meta`` let a theme render the parts that
     are layout rather than text (the material header, the curriculum layout). Any ``*_src``
     value inside ``meta`` names another page by its ``src_uri``; the renderer turns it into a link.
-    ``untrusted`` pages contain trainer-written HTML and must be sanitised after rendering.
+    Every page holds trainer-written text and is sanitised after rendering, whatever made it.
     """
 
     src_uri: str
@@ -22,7 +22,6 @@ class PlannedPage:
     markdown: str
     template: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
-    untrusted: bool = False
     description: str = ""
 
 

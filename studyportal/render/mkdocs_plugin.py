@@ -23,12 +23,14 @@ from studyportal.catalog import load_catalog
 from studyportal.plan.edition import EDITIONS, EditionError, edition_catalog, mark_edition
 from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
-from studyportal.render.sanitize import sanitize_html
+from studyportal.sanitize import sanitize_html
 from studyportal.search.background import BackgroundIndexBuilder
 from studyportal.search.index import IndexBuilder
 from studyportal.search.pages import STYLESHEET, asset_files, page_document
 
 log = logging.getLogger("mkdocs.plugins.studyportal")
+# Material's start-up helpers as a file (overrides/partials/javascripts/base.html loads it): no inline script.
+BOOT_SCRIPT = ("assets/studyportal/boot.js", Path(__file__).resolve().parent.parent / "assets" / "site" / "boot.js")
 
 
 class StudyPortalConfig(Config):
@@ -42,15 +44,22 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
 
     def __init__(self) -> None:
         self.plan: SitePlan | None = None
+        self.previewing = False
         self.materials_path: Path | None = None
         self.search: IndexBuilder | BackgroundIndexBuilder = IndexBuilder()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` injects an inline live-reload script into every page it serves.
+        self.previewing = command == "serve"
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path or ".").resolve().parent
         self.materials_path = (root / self.config.materials_dir).resolve()
         result = load_catalog(self.materials_path)
+        # Shown, but never at MkDocs' WARNING level: `build --strict` would fail on it, and what `check`
+        # calls a warning must never stop a publish.
         for problem in result.problems.warnings:
-            log.warning(problem.one_line())
+            log.info(problem.one_line())
         if result.problems.errors:
             for problem in result.problems.errors:
                 log.error(problem.one_line())
@@ -70,6 +79,8 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         # Materials are reached through curriculum and listing pages, never the nav, by design.
         config.validation.nav.omitted_files = logging.DEBUG
         self.search = BackgroundIndexBuilder()  # tokenises pages in a helper process while MkDocs renders
+        # The preview's live reload is an inline script: only there does the page policy allow one (overrides/main.html).
+        config.extra["studyportal_preview"] = self.previewing
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config
@@ -86,7 +97,7 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             if existing is not None:
                 raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请改名或删除它")
             files.append(File.generated(config, page.src_uri, content=page.markdown))
-        for dest, source in asset_files():  # the search box's script, styles and lunr.js
+        for dest, source in [*asset_files(), BOOT_SCRIPT]:  # the search box's script, styles and lunr.js; start-up helpers
             if files.get_file_from_path(dest) is None:
                 files.append(File.generated(config, dest, abs_src_path=str(source)))
         return files
@@ -95,6 +106,10 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
         if planned is None:
             return markdown
+        # MkDocs reads a leading `---` block or `key: value` lines of a page as its meta; a planned page
+        # starts with trainer text, which must neither set meta (`author:` is printed unescaped in <head>)
+        # nor vanish. So the page's meta is the planner's alone, and its Markdown is the planned text whole.
+        page.meta.clear()
         page.meta.update(_resolve_links(planned.meta, page.file, files))
         if planned.template:
             page.meta["template"] = planned.template
@@ -102,11 +117,12 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         if planned.description:
             page.meta["description"] = html.escape(planned.description)
         page.meta["title"] = html.escape(planned.title)
-        return markdown
+        return planned.markdown
 
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
         planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
-        out = sanitize_html(html) if planned is not None and planned.untrusted else html
+        # Every page, planned or hand-written, takes the same path: whatever a trainer wrote is untrusted.
+        out = sanitize_html(html, page.url)
         started = time.perf_counter()
         doc = page_document(page.url, page.title or "", out, planned)
         if doc is not None:

@@ -39,6 +39,19 @@ def resolve_curriculum(
             line, col = located.where(("modules", i, "materials", j))
             m = published.get(slug)
             field = f"modules.{i}.materials"
+            if slug in module.slugs[:j]:
+                problems.append(
+                    Problem(
+                        curriculum.source,
+                        line,
+                        f"材料 {slug} 在这个模块里列了两次，只算一次",
+                        "删掉重复的那一项",
+                        field=field,
+                        column=col,
+                        severity="warning",
+                    )
+                )
+                continue
             if m is None and slug in drafts:
                 problems.append(
                     Problem(
@@ -100,7 +113,7 @@ def check_reading_links(published: dict[str, Material], drafts: dict[str, Materi
             if item.material and item.material not in published:
                 fix = "这个材料还是草稿" if item.material in drafts else "检查网址名（材料的 slug 或文件名）"
                 problems.append(
-                    Problem(m.source, 1, f"第 {i + 1} 个书目引用的材料 {item.material} 不存在", fix, field=f"items.{i}.material")
+                    Problem(m.source, item.line, f"第 {i + 1} 个书目引用的材料 {item.material} 不存在", fix, field=f"items.{i}.material")
                 )
 
 

@@ -7,11 +7,14 @@ from pathlib import PurePath
 from studyportal.load.frontmatter import Located
 from studyportal.model import Curriculum, Include, Module, Phase
 from studyportal.problems import Problem
+from studyportal.sanitize.lint import markup_problems
 from studyportal.validate.fields import FieldReader
 from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
 
 CURRICULUM_FIELDS = ["audience", "title", "introduction", "rhythm", "phases", "modules"]
 PHASE_FIELDS = ["title", "start", "end", "description"]
+INTRODUCTION_MAX = 5000  # Markdown shown above the modules: a few paragraphs
+DESCRIPTION_MAX = 2000
 MODULE_FIELDS = ["key", "title", "description", "materials", "include"]
 INCLUDE_FIELDS = ["track", "topics", "kind"]
 
@@ -31,7 +34,7 @@ def validate_curriculum(located: Located, shown_path: str, problems: list[Proble
         source=shown_path,
         audience=audience,
         title=r.text(("title",), required=True, fix="加上一行 title: 课程名称"),
-        introduction=r.text(("introduction",)),
+        introduction=_markdown(r, ("introduction",), INTRODUCTION_MAX, audience),
         rhythm=r.text_list(("rhythm",)),
     )
     for i, _ in enumerate(r.sequence(("phases",), fix="phases 下每个阶段写成“- title: 阶段名”，再写 start、end 日期")):
@@ -51,6 +54,17 @@ def validate_curriculum(located: Located, shown_path: str, problems: list[Proble
     if not audience or not curriculum.title:
         return None
     return curriculum
+
+
+def _markdown(r: FieldReader, where: tuple, max_len: int, audience: str) -> str:
+    """A Markdown field, with a warning for each thing the sanitiser will remove from it."""
+    text = r.text(where, max_len=max_len)
+    if text:
+        line, _ = r.located.where(where)
+        raw = r.raw(where)
+        first = line + 1 if isinstance(raw, str) and "\n" in raw.strip() else line  # a block scalar starts on the next line
+        r.problems.extend(markup_problems(text, r.path, first, f"curricula/{audience or 'x'}/", field=".".join(map(str, where))))
+    return text
 
 
 def _phase(r: FieldReader, where: tuple) -> Phase | None:
@@ -73,7 +87,7 @@ def _module(r: FieldReader, where: tuple, index: int) -> Module | None:
     r.unknown_fields(where, MODULE_FIELDS, "模块")
     title = r.text(where + ("title",), required=True)
     key = r.slug(where + ("key",)) or f"m{index + 1}"
-    module = Module(key=key, title=title, description=r.text(where + ("description",)))
+    module = Module(key=key, title=title, description=_markdown(r, where + ("description",), DESCRIPTION_MAX, ""))
     module.slugs = r.text_list(where + ("materials",))
     include_raw = r.raw(where + ("include",))
     include_entries = include_raw if isinstance(include_raw, list) else [include_raw] if include_raw else []

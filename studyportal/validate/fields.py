@@ -9,10 +9,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from studyportal.load.frontmatter import Located
+from studyportal.names import code_points, has_visible, invisible_characters, is_control, is_reserved
 from studyportal.problems import Problem
 from studyportal.vocabulary import FIELD_ALIASES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A URL name becomes a folder in every offline copy: "党员学习-完整版/materials/<slug>/index.html" must stay
+# under the bundle's 150-character path limit with room to spare.
+SLUG_MAX = 60
+TEXT_MAX = 500  # any one-line field (author, a book's note, a discussion question); longer text belongs in the body
 DATE_HINT = "日期写成 2026-06-01 这样的格式（年-月-日，用半角短横线）"
 FULLWIDTH_COMMA = "，"
 
@@ -90,7 +95,8 @@ class FieldReader:
             self.problem(where + (key,), f"不认识的字段 {key_s}", fix)
 
     # -- typed readers -----------------------------------------------------------------
-    def text(self, where: tuple, required: bool = False, max_len: int | None = None, fix: str = "") -> str:
+    def text(self, where: tuple, required: bool = False, max_len: int | None = TEXT_MAX, fix: str = "", name: bool = False) -> str:
+        """A text field, stripped. ``name``: the text becomes a URL or file name, so invisible characters are errors."""
         if not self.present(where):
             if required:
                 self.missing(where, fix or f"加上一行 {where[-1]}: …")
@@ -106,9 +112,29 @@ class FieldReader:
             self.problem(where, f"{where[-1]} 不能为空", fix or "填上内容")
         if max_len is not None and len(value) > max_len:
             self.problem(where, f"太长了：{len(value)} 个字，最多 {max_len} 个字", f"压缩到 {max_len} 字以内，详细内容写进正文")
-        return value
+        return self._visible(where, value, name)
 
-    def text_list(self, where: tuple, required: bool = False, fix: str = "") -> list[str]:
+    def _visible(self, where: tuple, value: str, name: bool) -> str:
+        """``value``, or "" after a problem when it shows nothing or hides characters that break pages and file names."""
+        if value and not has_visible(value):
+            self.problem(where, "只有空格或看不见的字符（如零宽空格），页面上会是一片空白", "写上能看见的文字；最好重新手打")
+            return ""
+        hidden = invisible_characters(value)
+        if not hidden:
+            return value
+        # Control characters break the XML of sitemaps and feeds; in a name, any hidden character breaks the URL.
+        severity = "error" if name or any(map(is_control, hidden)) else "warning"
+        self.problem(
+            where,
+            f"含有看不见的字符（{code_points(hidden)}），会让标题、网址或搜索出错",
+            "删掉这些字符：重新手打这一行，不要从网页、Word 或微信里复制",
+            severity=severity,
+        )
+        return value if severity == "warning" else ""
+
+    def text_list(
+        self, where: tuple, required: bool = False, fix: str = "", max_len: int = TEXT_MAX, name: bool = False
+    ) -> list[str]:
         if not self.present(where):
             if required:
                 self.missing(where, fix or f"加上 {where[-1]}: [第一项, 第二项]")
@@ -126,7 +152,13 @@ class FieldReader:
             if not isinstance(item, str) or not item.strip():
                 self.problem(where + (i,), f"第 {i + 1} 项应当是一段文字，现在是{describe(item)}", "每项写一段文字")
                 continue
-            out.append(item.strip())
+            item = item.strip()
+            if len(item) > max_len:
+                self.problem(where + (i,), f"第 {i + 1} 项太长了：{len(item)} 个字，最多 {max_len} 个字", f"压缩到 {max_len} 字以内")
+                continue
+            item = self._visible(where + (i,), item, name)
+            if item:
+                out.append(item)
         if required and not out and isinstance(value, list) and not value:
             self.problem(where, f"{where[-1]} 不能是空列表", fix or "至少写一项")
         return out
@@ -181,7 +213,9 @@ class FieldReader:
         self.problem(where, f"应当是 true 或 false，现在是{describe(value)}", f"写成 {where[-1]}: true 或 {where[-1]}: false")
         return default
 
-    def number(self, where: tuple, required: bool = False, integer: bool = False, unit: str = "") -> float | None:
+    def number(
+        self, where: tuple, required: bool = False, integer: bool = False, unit: str = "", most: float | None = None
+    ) -> float | None:
         if not self.present(where):
             if required:
                 self.missing(where, f"加上一行 {where[-1]}: 数字{unit}")
@@ -196,6 +230,10 @@ class FieldReader:
         if value <= 0 or value != value or value in (float("inf"),):
             self.problem(where, f"应当是大于 0 的数，现在是 {value}", "写一个正数")
             return None
+        if most is not None and value > most:
+            shown = str(value) if isinstance(value, int) else f"{value:g}"
+            self.problem(where, f"{shown}{unit} 太大了，最多 {most:g}", f"检查是否多写了 0；超过 {most:g} 的内容请拆成几个材料")
+            return None
         return value
 
     def date(self, where: tuple, required: bool = False) -> dt.date | None:
@@ -208,15 +246,20 @@ class FieldReader:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        self.problem(where, f"应当是日期，现在是{describe(value)}", DATE_HINT)
+        fix = DATE_HINT
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            fix = f"去掉日期两边的引号：{where[-1]}: {value.strip()}"
+        self.problem(where, f"应当是日期，现在是{describe(value)}", fix)
         return None
 
     def slug(self, where: tuple) -> str:
-        value = self.text(where)
-        if value and not SLUG_RE.match(value):
-            self.problem(where, f"“{value}”不能用作网址名", "只用小写英文字母、数字和短横线，例如 xin-dangzhang")
+        value = self.text(where, name=True)
+        problem = slug_problem(value) if value else None
+        if problem:
+            self.problem(where, problem, "只用小写英文字母、数字和短横线，60 个字符以内，例如 xin-dangzhang")
             return ""
         return value
+
 
     def mapping(self, where: tuple, required: bool = False, fix: str = "") -> dict | None:
         if not self.present(where):
@@ -239,3 +282,14 @@ class FieldReader:
             self.problem(where, f"应当是列表，现在是{describe(value)}", fix or "每项前面写“- ”")
             return []
         return value
+
+
+def slug_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a URL name (it becomes a folder on a USB stick), or None."""
+    if not SLUG_RE.match(value):
+        return f"“{value}”不能用作网址名"
+    if len(value) > SLUG_MAX:
+        return f"网址名太长（{len(value)} 个字符，最多 {SLUG_MAX} 个），离线版在 Windows 上会打不开"
+    if is_reserved(value):
+        return f"“{value}”是 Windows 的保留设备名，离线版在 Windows 上打不开这个文件夹"
+    return None

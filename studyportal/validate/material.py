@@ -7,11 +7,22 @@ from pathlib import PurePath
 from studyportal.load.frontmatter import SplitDocument
 from studyportal.model import Material, PolicyDocument, ReadingItem
 from studyportal.problems import Problem
+from studyportal.sanitize.lint import FIX_LINK, markup_problems
+from studyportal.sanitize.urls import check_link
 from studyportal.slugs import slugify
-from studyportal.validate.fields import SLUG_RE, FieldReader
+from studyportal.validate.fields import SLUG_RE, FieldReader, slug_problem
 from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
 
 SUMMARY_MAX = 120
+TITLE_MAX = 60  # a title is a heading, a link text and a line in a phone's list: the longest sample title is 22
+TOPIC_MAX = 20  # a topic is a chip on the page and a URL name (专题 are short: 党章党规, 乡村振兴)
+HOURS_MAX = 100  # one material; a whole year asks 32 (members) or 56 (secretaries) 学时
+DURATION_MAX = 480  # minutes: a party class longer than a working day is a typo
+# Body size. On 2G (EDGE, about 6–10 KB/s in practice) a page should arrive in about ten seconds:
+# 100 KB of Markdown (about 33,000 Chinese characters) compresses to about 50 KB of page, plus the
+# page's own 20 KB. Above that, warn; a body of a megabyte is a book, not a lesson, and is refused.
+BODY_WARN_BYTES = 100_000
+BODY_MAX_BYTES = 1_000_000
 QUARTER_HINT = "季度写成 2026Q3 这样的格式"
 
 COMMON_FIELDS = [
@@ -47,12 +58,22 @@ def validate_material(doc: SplitDocument, shown_path: str, problems: list[Proble
     kind = r.choice(("kind",), KINDS, required=True)
     allowed = COMMON_FIELDS + (KIND_FIELDS.get(kind, []) if kind else [f for fs in KIND_FIELDS.values() for f in fs])
     r.unknown_fields((), allowed, "学习材料")
-    title = r.text(("title",), required=True, fix="加上一行 title: 材料标题")
+    title = r.text(("title",), required=True, max_len=TITLE_MAX, fix="加上一行 title: 材料标题")
     audiences = r.choices(("audiences",), AUDIENCES, required=True)
     track = r.choice(("track",), TRACKS, required=True)
     summary = r.text(("summary",), required=True, max_len=SUMMARY_MAX, fix="加上一行 summary: 一两句话的摘要（不超过 120 字）")
     explicit_slug = r.slug(("slug",))
     slug = explicit_slug or derived_slug(shown_path)
+    if not explicit_slug and not r.present(("slug",)) and slug_problem(slug):
+        problems.append(
+            Problem(
+                shown_path,
+                1,
+                f"文件名变成的网址名 {slug} 不能用：{slug_problem(slug)}",
+                "给文件改个短一些、不是 CON/AUX/NUL 这类名字的文件名，或在元数据里写 slug: 网址名",
+                field="slug",
+            )
+        )
     material = Material(
         source=shown_path,
         slug=slug,
@@ -63,8 +84,8 @@ def validate_material(doc: SplitDocument, shown_path: str, problems: list[Proble
         summary=summary,
         body=doc.body,
         body_line=doc.body_line,
-        topics=r.text_list(("topics",)),
-        hours=r.number(("hours",), unit="（小时）"),
+        topics=_topics(r),
+        hours=r.number(("hours",), unit="（小时）", most=HOURS_MAX),
         required=r.boolean(("required",)),
         published=r.date(("published",)),
         updated=r.date(("updated",)),
@@ -76,11 +97,12 @@ def validate_material(doc: SplitDocument, shown_path: str, problems: list[Proble
         r.problem(("updated",), "更新日期早于发布日期", "检查 updated 和 published 两个日期")
     if not doc.body.strip():
         problems.append(Problem(shown_path, doc.body_line, "正文是空的", "在结束的 --- 之后写上正文内容", field="正文"))
+    _check_body(doc.body, doc.body_line, shown_path, slug, problems)
     if kind == "reading-list":
         material.items = _reading_items(r)
     elif kind == "class-outline":
         material.objectives = r.text_list(("objectives",), required=True, fix="加上 objectives: 列出本次党课的教学目标")
-        duration = r.number(("duration",), required=True, integer=True, unit="（分钟）")
+        duration = r.number(("duration",), required=True, integer=True, unit="（分钟）", most=DURATION_MAX)
         material.duration = int(duration) if duration else None
         material.preparation = r.text_list(("preparation",))
         material.discussion = r.text_list(("discussion",), required=True, fix="加上 discussion: 列出讨论题")
@@ -89,6 +111,48 @@ def validate_material(doc: SplitDocument, shown_path: str, problems: list[Proble
     if not (title and kind and audiences and track and summary):
         return None
     return material
+
+
+def _topics(r: FieldReader) -> list[str]:
+    """Topics become URL names and chips: short, visible, and not a Windows device name in pinyin."""
+    kept = []
+    for i, topic in enumerate(r.text_list(("topics",), max_len=TOPIC_MAX, name=True)):
+        problem = slug_problem(slugify(topic, max_words=12))
+        if problem:
+            r.problem(("topics", i), f"专题“{topic}”不能用作网址：{problem}", "换一个专题名")
+        else:
+            kept.append(topic)
+    return kept
+
+
+def _check_body(body: str, line: int, shown_path: str, slug: str, problems: list[Problem]) -> None:
+    size = len(body.encode("utf-8"))
+    if size > BODY_MAX_BYTES:
+        problems.append(
+            Problem(shown_path, line, f"正文太大：{size // 1000} KB，最多 {BODY_MAX_BYTES // 1000} KB", "把它拆成几个材料", field="正文")
+        )
+        return
+    if size > BODY_WARN_BYTES:
+        problems.append(
+            Problem(
+                shown_path,
+                line,
+                f"正文有 {size // 1000} KB，用 2G 网络的手机要等很久才能打开（建议不超过 {BODY_WARN_BYTES // 1000} KB）",
+                "把它拆成几课，每课一个材料",
+                field="正文",
+                severity="warning",
+            )
+        )
+    problems.extend(markup_problems(body, shown_path, line, f"materials/{slug}/"))
+
+
+def _link(r: FieldReader, where: tuple) -> str:
+    """A link field: kept when a reader may follow it, otherwise a warning and nothing (the site would drop it)."""
+    link = r.text(where)
+    if link and check_link(link).value is None:
+        r.problem(where, f"链接“{link[:60]}”{check_link(link).reason}，发布时会被删除", FIX_LINK, severity="warning")
+        return ""
+    return link
 
 
 def derived_slug(shown_path: str) -> str:
@@ -123,6 +187,7 @@ def _reading_items(r: FieldReader) -> list[ReadingItem]:
                 required=r.boolean(where + ("required",)),
                 quarter=quarter,
                 note=r.text(where + ("note",)),
+                line=r.located.where(where + ("material",))[0],
             )
         )
     return items
@@ -137,7 +202,7 @@ def _policy_document(r: FieldReader) -> PolicyDocument | None:
     issuer = r.text(("document", "issuer"), required=True, fix="写上发文机关：issuer: 中共中央办公厅")
     date = r.date(("document", "date"), required=True)
     number = r.text(("document", "number"))
-    link = r.text(("document", "link"))
+    link = _link(r, ("document", "link"))
     if not (title and issuer and date):
         return None
     return PolicyDocument(title=title, issuer=issuer, date=date, number=number, link=link)
