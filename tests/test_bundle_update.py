@@ -126,7 +126,7 @@ def test_verify_checks_update_packages_too(editions, tmp_path):
 
 def test_apply_turns_the_old_edition_into_the_new(editions):
     folder = editions.unpacked(editions.v1, "apply-ok")
-    out = run_cli("apply", str(editions.v2.update_path), str(folder))
+    out = run_cli("apply", str(editions.v2.update_path), str(folder), "--allow-unsigned")  # these editions are not signed
     assert out.returncode == 0, out.stdout + out.stderr
     assert "已更新" in out.stdout and "校验通过" in out.stdout
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["id"] == editions.v2.manifest.id
@@ -187,7 +187,7 @@ def test_a_failed_swap_leaves_the_old_edition_in_place(editions, monkeypatch, fa
 
     monkeypatch.setattr(update_module, "_rename", rename)
     with pytest.raises(BundleError, match="旧版|恢复旧版"):
-        apply_update(editions.v2.update_path, folder)
+        apply_update(editions.v2.update_path, folder, allow_unsigned=True)
     report = verify_path(folder)
     assert report.ok and json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["id"] == editions.v1.manifest.id
     assert not list(folder.parent.glob("*.update-*"))
@@ -209,7 +209,7 @@ else:
     def verify(folder):
         os._exit(9)
     u._verify_folder = verify
-u.apply_update(Path({str(update)!r}), Path({str(folder)!r}))
+u.apply_update(Path({str(update)!r}), Path({str(folder)!r}), allow_unsigned=True)
 """
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
 
@@ -219,7 +219,7 @@ def test_killed_while_preparing_leaves_the_old_edition_untouched(editions):
     assert _killed_apply(editions.v2.update_path, folder, "staging").returncode == 9
     assert verify_path(folder).ok
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["id"] == editions.v1.manifest.id
-    out = run_cli("apply", str(editions.v2.update_path), str(folder.parent))  # the folder it was unzipped into works too
+    out = run_cli("apply", str(editions.v2.update_path), str(folder.parent), "--allow-unsigned")  # the unzip folder works too
     assert out.returncode == 0 and "校验通过" in out.stdout
     assert not list(folder.parent.glob("*.update-*"))
 
@@ -232,7 +232,7 @@ def test_killed_between_the_renames_keeps_the_old_edition_usable_and_recovers(ed
     assert verify_path(backup).ok  # the old edition opens and verifies where it was moved
     out = run_cli("verify", str(folder))
     assert out.returncode == 2 and ".update-old" in out.stderr and "studyportal apply" in out.stderr
-    out = run_cli("apply", str(editions.v2.update_path), str(folder))
+    out = run_cli("apply", str(editions.v2.update_path), str(folder), "--allow-unsigned")
     assert out.returncode == 0, out.stderr
     assert "已把旧版" in out.stdout and "校验通过" in out.stdout
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["id"] == editions.v2.manifest.id

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -19,6 +21,16 @@ from studyportal.bundle.manifest import MANIFEST, FileEntry, Manifest, scan_fold
 from studyportal.bundle.names import name_problems
 from studyportal.bundle.notes import NOTES_ASCII, NOTES_GBK, bundle_notes, note_files
 from studyportal.bundle.offline import OfflineReport, make_offline
+from studyportal.bundle.signing import (
+    PINNED_KEY,
+    SIGNATURES,
+    PublicKey,
+    SigningKey,
+    load_signing_keys,
+    loose_permissions,
+    pinned_key,
+    sign,
+)
 from studyportal.bundle.update import make_update
 from studyportal.bundle.verify import read_manifest
 from studyportal.plan.edition import EDITIONS, edition_name
@@ -42,6 +54,8 @@ class BundleResult:
     update_size: int = 0
     changes: Changes | None = None
     warnings: list[str] = field(default_factory=list)
+    signers: list[PublicKey] = field(default_factory=list)  # the first is the key the edition pins
+    alerts: list[str] = field(default_factory=list)  # about signing: shown as warnings, never cut short
 
 
 def folder_name(edition: str) -> str:
@@ -73,20 +87,29 @@ def source_commit(root: Path) -> str:
 
 def previous_manifest(path: Path) -> Manifest:
     """The manifest of an earlier bundle (zip or folder), for change lists and update packages."""
+    return previous_edition(path)[0]
+
+
+def previous_edition(path: Path) -> tuple[Manifest, PublicKey | None]:
+    """The manifest of an earlier bundle and the key it pins (None when it was not signed)."""
     with open_source(path) as src:
-        return read_manifest(src)
+        manifest = read_manifest(src)
+        return manifest, pinned_key(src, manifest)
 
 
-def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None = None) -> BundleResult:
+def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None = None, keys: Sequence[Path] = ()) -> BundleResult:
     """Build ``edition`` and write its zip (and an update package against ``since``) to ``out``.
 
-    ``out`` is a ``.zip`` file name or a folder, where dated names are chosen.
+    ``out`` is a ``.zip`` file name or a folder, where dated names are chosen. The manifest (and the
+    update package) is signed with every private key in ``keys``; the edition pins the first one.
     """
     if edition not in EDITIONS:
         raise BundleError(f"没有“{edition}”这个版本：可选 {'、'.join(EDITIONS)}")
-    previous = previous_manifest(since) if since else None
+    signers = load_signing_keys(keys)  # before the build, so a wrong --key fails at once
+    previous, previous_key = previous_edition(since) if since else (None, None)
     if previous and previous.edition != edition:
         raise BundleError(f"{since} 是{previous.edition_name}，不能和{edition_name(edition)}比较：请指定同一版本的上一版")
+    alerts = signing_alerts(signers, since, previous_key)
     config_file = config_file.resolve()
     site_name = str(read_project_config(config_file).get("site_name") or "")
     when = build_time()
@@ -105,7 +128,7 @@ def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None =
             generator=f"studyportal {_version()}",
             previous=previous.summary() if previous else None,
         )
-        changes = _describe(folder, manifest, previous, site_entries, site_name)
+        changes = _describe(folder, manifest, previous, site_entries, site_name, signers)
         stamp = when.strftime("%Y%m%d-%H%M")
         zip_path = out if out.suffix.lower() == ".zip" else out / f"{folder.name}-{stamp}.zip"
         stamp_time = when.timetuple()[:6]
@@ -116,21 +139,51 @@ def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None =
             raise BundleError(f"离线版超过 4 GB，放不进 FAT32 格式的 U 盘，没有写出 {zip_path}：请按学员分别打包（--audience）")
         site_bytes = sum(e.size for e in site_entries)
         result = BundleResult(zip_path, zip_size, manifest, offline, len(site_entries), site_bytes, warnings=warnings)
+        result.signers, result.alerts = [k.public for k in signers], alerts
         if previous and changes is not None:
             old_stamp = dt.datetime.fromisoformat(previous.built).strftime("%Y%m%d-%H%M")
             update_path = zip_path.with_name(f"{folder.name}-update-{old_stamp}-to-{stamp}.zip")
             result.update_path = update_path
-            result.update_size = make_update(folder, manifest, previous, changes, update_path, stamp_time)
+            result.update_size = make_update(folder, manifest, previous, changes, update_path, stamp_time, signers)
             result.changes = changes
     return result
 
 
-def _describe(folder: Path, manifest: Manifest, previous: Manifest | None, site: list[FileEntry], site_name: str) -> Changes | None:
-    """Write the notes and ``manifest.json`` into ``folder``; returns the changes against ``previous``."""
-    text = compare(previous.files, site).text if previous else []
+def signing_alerts(signers: list[SigningKey], since: Path | None, previous_key: PublicKey | None) -> list[str]:
+    """Warnings about signing: an unsigned edition, an update the installed copies will refuse, a readable key."""
+    alerts = []
+    if not signers:
+        alerts.append(
+            "这一版没有签名（没有用 --key 指定私钥，也没有设置环境变量 STUDYPORTAL_SIGNING_KEY）：终端无法确认它来自县委组织部，"
+            "以后用更新包更新它时要加 --allow-unsigned。正式发布前请用组织部的私钥签名（还没有密钥时运行 studyportal keygen）。"
+        )
+    if since and previous_key is not None and previous_key not in [k.public for k in signers]:
+        alerts.append(
+            f"上一版 {since} 绑定的公钥（指纹 {previous_key.short}）不在这次签名用的密钥里：装着上一版的终端会拒绝这次的更新包。"
+            + ("请用同一个私钥签名（--key）。" if not signers else "换密钥时，这一次要同时用新旧两个私钥签名：--key 新私钥 --key 旧私钥。")
+        )
+    elif since and previous_key is None and signers:
+        alerts.append(
+            f"上一版 {since} 没有签名，装着它的终端还没有绑定公钥：它们用这次的更新包时，要加 --pubkey 公钥文件 才能核对来源"
+            "（请把公钥文件和更新包一起发下去），或者直接拷贝这次的完整版。"
+        )
+    for key in signers:
+        if loose_permissions(key.path):
+            alerts.append(f"私钥文件 {key.path} 别人也能读：运行 chmod 600 {key.path}，只让自己能读。")
+    return alerts
+
+
+def _describe(
+    folder: Path, manifest: Manifest, previous: Manifest | None, site: list[FileEntry], site_name: str, signers: list[SigningKey]
+) -> Changes | None:
+    """Write the notes, the pinned key, ``manifest.json`` and its signatures into ``folder``; returns the changes against ``previous``."""
+    text = _change_text(previous, site, signers) if previous else []
     manifest.changes = {"text": text} if previous else None
     has_search = any(e.path.startswith(SEARCH_MARKERS) for e in site)
-    notes = bundle_notes(manifest, len(site), sum(e.size for e in site), has_search)
+    fingerprint = signers[0].public.short if signers else ""
+    notes = bundle_notes(manifest, len(site), sum(e.size for e in site), has_search, fingerprint)
+    if signers:
+        (folder / PINNED_KEY).write_bytes(signers[0].public.pem())
     for name, data in note_files(notes, NOTES_GBK, NOTES_ASCII).items():
         (folder / name).write_bytes(data)
     manifest.files = scan_folder(folder, site_name)
@@ -140,8 +193,23 @@ def _describe(folder: Path, manifest: Manifest, previous: Manifest | None, site:
         changes.text = text  # in words: the site's pages, not the notes that change with every build
         manifest.changes = changes.to_dict()
     manifest.id = manifest.content_id()
-    (folder / MANIFEST).write_bytes(manifest.to_json())
+    data = manifest.to_json()
+    (folder / MANIFEST).write_bytes(data)
+    if signers:
+        (folder / SIGNATURES).write_bytes(sign(data, MANIFEST, signers))
     return changes
+
+
+def _change_text(previous: Manifest, site: list[FileEntry], signers: list[SigningKey]) -> list[str]:
+    """The changes in words: the site's pages and files, and a change of the pinned key in a line of its own."""
+    before = previous.by_path().get(PINNED_KEY)
+    text = compare([f for f in previous.files if f.path != PINNED_KEY], site).text
+    after = signers[0].public if signers else None
+    if after is not None and (before is None or before.sha256 != hashlib.sha256(after.pem()).hexdigest()):
+        text.append(f"绑定的签名公钥：{'换成' if before else '开始绑定'}指纹为 {after.short} 的公钥。")
+    elif after is None and before is not None:
+        text.append("本版没有签名，不再绑定签名公钥。")
+    return text
 
 
 def _check_folder(folder: Path) -> None:

@@ -32,9 +32,26 @@ def human_size(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def bundle_notes(m: Manifest, site_files: int, site_bytes: int, has_search: bool) -> str:
-    """The text of 校验说明.txt for a bundle (its own two files are not yet in ``m.files``)."""
+def bundle_notes(m: Manifest, site_files: int, site_bytes: int, has_search: bool, fingerprint: str = "") -> str:
+    """The text of 校验说明.txt for a bundle (its own two files are not yet in ``m.files``).
+
+    ``fingerprint`` is the short fingerprint of the key the edition pins ('' when it is not signed).
+    """
     folder = m.folder
+    if fingerprint:
+        others = f"manifest.json、manifest.sig、signing-key.pub、{NOTES_GBK}、{NOTES_ASCII}"
+        origin = [
+            "方法三（确认来源）：本版由县委组织部用私钥签了名（manifest.sig），并带着组织部的公钥 signing-key.pub，",
+            f"  公钥指纹：{fingerprint}",
+            "  请把这个指纹和组织部通知的指纹逐位核对。studyportal verify 会核对签名；",
+            "  以后只有用同一把密钥签名的更新包，studyportal apply 才会接受。",
+        ]
+    else:
+        others = f"manifest.json、{NOTES_GBK}、{NOTES_ASCII}"
+        origin = [
+            "注意：本版没有签名，无法确认它来自县委组织部。用更新包更新它时，",
+            "  要加 --pubkey 组织部的公钥文件（或者在确认更新包可靠时加 --allow-unsigned）。",
+        ]
     search = (
         "4. 搜索：在页面顶部的搜索框输入要找的字词（不用空格，可以只输入词的一部分），按回车。"
         if has_search
@@ -45,7 +62,7 @@ def bundle_notes(m: Manifest, site_files: int, site_bytes: int, has_search: bool
         "==============================================",
         f"生成时间：{m.built.replace('T', ' ')[:16]}",
         f"来源版本：{m.commit}",
-        f"网页和资源文件：{site_files} 个，共 {human_size(site_bytes)}（另有 manifest.json、{NOTES_GBK}、{NOTES_ASCII}）",
+        f"网页和资源文件：{site_files} 个，共 {human_size(site_bytes)}（另有 {others}）",
         "",
         "一、怎样打开",
         f"1. 把整个文件夹 {folder} 复制到电脑硬盘上（例如 D:\\党员学习\\{folder}）。不要只复制其中的几个文件。",
@@ -63,6 +80,7 @@ def bundle_notes(m: Manifest, site_files: int, site_bytes: int, has_search: bool
         "方法二（手工）：manifest.json 里列出了每个文件的大小和 SHA-256 校验值。在 Windows 7 及以上的“命令提示符”里运行",
         "    certutil -hashfile 文件名 SHA256",
         "  把结果和 manifest.json 里的 sha256 对照。至少核对一下文件夹的文件总数（右键文件夹，选“属性”）。",
+        *origin,
         "发现问题时，重新从 U 盘拷贝整个文件夹或压缩包。",
         "",
         "三、怎样更新",
@@ -82,9 +100,22 @@ def bundle_notes(m: Manifest, site_files: int, site_bytes: int, has_search: bool
 
 
 def update_notes(
-    edition_name: str, folder: str, base: dict[str, str], target: dict[str, str], changes: list[str], delete: list[str]
+    edition_name: str,
+    folder: str,
+    base: dict[str, str],
+    target: dict[str, str],
+    changes: list[str],
+    delete: list[str],
+    fingerprints: list[str] | None = None,
 ) -> str:
-    """The text of 更新说明.txt for an update package."""
+    """The text of 更新说明.txt for an update package; ``fingerprints`` are those of the keys that sign it."""
+    if fingerprints:
+        origin = [
+            f"  本更新包由县委组织部签名（update.sig），签名公钥指纹：{'；'.join(fingerprints)}。",
+            "  apply 会用本机离线版绑定的公钥核对签名，对不上时拒绝更新、不做任何改动。",
+        ]
+    else:
+        origin = ["  本更新包没有签名：已经绑定了组织部公钥的离线版会拒绝它。"]
     lines = [
         f"党员学习资料门户 离线版（{edition_name}）更新包",
         "==============================================",
@@ -96,6 +127,7 @@ def update_notes(
         "  不用解压本更新包。它会先核对更新包和旧版，在旁边准备好新版并校验通过后才替换旧版；",
         "  中途断电或出错时旧版仍然可用，再运行一次即可。",
         "  没有 studyportal 工具时，请直接拷贝完整的新版压缩包。",
+        *origin,
         "",
         "二、本更新包会删除的旧文件",
     ]

@@ -11,7 +11,8 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from studyportal.bundle.archive import BACKUP_SUFFIX, STAGING_SUFFIX, UPDATE_INFO, FolderSource, Source, open_source, write_zip
@@ -20,23 +21,57 @@ from studyportal.bundle.errors import BundleError
 from studyportal.bundle.manifest import MANIFEST, FileEntry, Manifest, apply_patch
 from studyportal.bundle.names import name_problems
 from studyportal.bundle.notes import UPDATE_NOTES_ASCII, UPDATE_NOTES_GBK, note_files, update_notes
-from studyportal.bundle.verify import UpdateInfo, VerifyReport, check_files, read_manifest, read_update_info, verify_update
+from studyportal.bundle.signing import (
+    ASK_COUNTY,
+    PUBLIC_KEY_NAME,
+    SIGNATURES,
+    UPDATE_SIGNATURES,
+    SigningKey,
+    load_public_key,
+    pinned_key,
+    sign,
+)
+from studyportal.bundle.verify import (
+    Trust,
+    UpdateInfo,
+    VerifyReport,
+    check_files,
+    check_update_origin,
+    read_manifest,
+    read_update_info,
+    verify_source,
+    verify_update,
+)
 
 UPDATE_FORMAT = "studyportal-update/1"
 _LEFTOVERS = (BACKUP_SUFFIX, STAGING_SUFFIX)
 
 
 def make_update(
-    folder: Path, new: Manifest, old: Manifest, changes: Changes, out: Path, date_time: tuple[int, int, int, int, int, int]
+    folder: Path,
+    new: Manifest,
+    old: Manifest,
+    changes: Changes,
+    out: Path,
+    date_time: tuple[int, int, int, int, int, int],
+    signers: Sequence[SigningKey] = (),
 ) -> int:
-    """Write the update package from ``old`` to the bundle in ``folder`` (described by ``new``); returns its size."""
+    """Write the update package from ``old`` to the bundle in ``folder`` (described by ``new``); returns its size.
+
+    With ``signers``, ``update.json`` is signed by each (``update.sig``); it lists the new edition's
+    ``manifest.sig`` among the files, so the updated copy carries the same signatures as the full edition.
+    """
     payload = sorted({*changes.added, *changes.changed})
     notes = note_files(
-        update_notes(new.edition_name, new.folder, old.summary(), new.summary(), changes.text, changes.removed),
+        update_notes(
+            new.edition_name, new.folder, old.summary(), new.summary(), changes.text, changes.removed, [k.public.short for k in signers]
+        ),
         UPDATE_NOTES_GBK,
         UPDATE_NOTES_ASCII,
     )
     entries: list[tuple[str, Path | bytes]] = [(f"{new.folder}/{p}", folder / p) for p in payload]
+    if (folder / SIGNATURES).is_file():
+        entries.append((f"{new.folder}/{SIGNATURES}", folder / SIGNATURES))
     entries += list(notes.items())
     files = [_entry(name, content) for name, content in entries]
     info = {
@@ -51,7 +86,10 @@ def make_update(
         "changes": changes.text,
         "manifest": new.patch(payload),
     }
-    entries.append((UPDATE_INFO, (json.dumps(info, ensure_ascii=False, indent=1) + "\n").encode("utf-8")))
+    data = (json.dumps(info, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    entries.append((UPDATE_INFO, data))
+    if signers:
+        entries.append((UPDATE_SIGNATURES, sign(data, UPDATE_INFO, signers)))
     return write_zip(out, entries, date_time)
 
 
@@ -70,6 +108,7 @@ class ApplyResult:
     recovered: str = ""
     already: bool = False
     report: VerifyReport | None = None
+    origin: list[str] = field(default_factory=list)  # what was checked about who published the update, in words
 
 
 def _rename(src: Path, dst: Path) -> None:
@@ -93,8 +132,13 @@ def recover(folder: Path) -> str:
     return done
 
 
-def apply_update(update: Path, folder: Path) -> ApplyResult:
-    """Apply an update package to an unzipped edition: verify both, build the new edition beside it, verify, swap."""
+def apply_update(update: Path, folder: Path, *, pubkey: Path | None = None, allow_unsigned: bool = False) -> ApplyResult:
+    """Apply an update package to an unzipped edition: verify both, build the new edition beside it, verify, swap.
+
+    The update must be signed with the key the installed edition pins (and with ``pubkey`` when given).
+    A copy that pins no key takes ``pubkey`` instead; with neither, only ``allow_unsigned`` lets it through.
+    """
+    trusted_file = load_public_key(pubkey) if pubkey is not None else None
     folder = folder.resolve() if folder.exists() else folder.absolute()
     if folder.is_dir() and not (folder / MANIFEST).is_file():  # the folder the edition was unzipped into
         inner = [p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST).is_file() and not p.name.endswith(_LEFTOVERS)]
@@ -119,15 +163,50 @@ def apply_update(update: Path, folder: Path) -> ApplyResult:
                 "请找对应的更新包，或直接拷贝完整的新版。"
             )
         base_report = VerifyReport(str(folder))
-        check_files(base, manifest.files, {MANIFEST}, base_report)
+        check_files(base, manifest.files, {MANIFEST, SIGNATURES}, base_report)
         if not base_report.ok:
             raise BundleError("\n".join(base_report.lines()) + "\n旧版本身不完整，没有做任何改动：请先重新拷贝完整的离线版。")
+        pinned = pinned_key(base, manifest)
+        trusted = [Trust(pinned, f"离线版 {folder} 绑定的公钥")] if pinned else []
+        if trusted_file is not None:
+            trusted.append(Trust(trusted_file, f"公钥文件 {pubkey}"))
+        origin = _check_origin(src, update, folder, trusted, allow_unsigned, pinned is not None)
         new_manifest = apply_patch(manifest, info.manifest, info.delete)
         if new_manifest.content_id() != info.target.get("id"):
             raise BundleError(f"更新包 {update} 和 {folder} 对不上（更新后的清单不对）：没有做任何改动。请直接拷贝完整的新版。")
         result = _stage_and_swap(src, info, folder, new_manifest)
         result.recovered = recovered
+        try:
+            after = pinned_key(FolderSource(folder, str(folder)), new_manifest)
+        except BundleError:
+            after = None  # already reported by the final verification
+        if pinned is not None and after is not None and after != pinned:
+            origin.append(f"本离线版今后信任县委组织部的新公钥（指纹 {after.short}）：只用旧密钥签名的更新包将不再被接受。")
+        elif pinned is None and after is not None:
+            origin.append(f"本离线版从此绑定了公钥（指纹 {after.short}）：以后只接受用这把密钥签名的更新包。")
+        elif pinned is not None and after is None:
+            origin.append("注意：新版没有签名，本离线版不再绑定公钥，以后的更新包无法自动核对来源。请向县委组织部确认。")
+        result.origin = origin
         return result
+
+
+def _check_origin(src: Source, update: Path, folder: Path, trusted: list[Trust], allow_unsigned: bool, pinned: bool) -> list[str]:
+    """Refuse the update unless it is signed by every trusted key; returns what was checked, in words."""
+    if not trusted:
+        if not allow_unsigned:
+            raise BundleError(
+                f"{folder} 还没有绑定公钥（它是没有签名的离线版），无法确认更新包 {update} 来自县委组织部：没有做任何改动。\n"
+                f"请向县委组织部要公钥文件（{PUBLIC_KEY_NAME}），加上 --pubkey 公钥文件 再运行一次；"
+                "或者直接拷贝组织部发的带签名的完整新版。\n"
+                "只有在确信这个更新包可靠（例如是亲手从组织部拿到的）时，才加 --allow-unsigned 跳过来源核对。"
+            )
+        return ["没有核对更新包的来源（用了 --allow-unsigned）。"]
+    report = VerifyReport(str(update), kind="更新包")
+    check_update_origin(src, trusted, report)
+    if report.untrusted:
+        hint = "\n（--allow-unsigned 只对还没有绑定公钥的离线版有效，这里不起作用。）" if allow_unsigned and pinned else ""
+        raise BundleError("\n".join(report.untrusted) + f"。\n没有做任何改动。{ASK_COUNTY}。{hint}")
+    return report.origin
 
 
 def _open_base(folder: Path) -> Source:
@@ -154,6 +233,7 @@ def _stage_and_swap(src: Source, info: UpdateInfo, folder: Path, manifest: Manif
     backup = folder.with_name(folder.name + BACKUP_SUFFIX)
     try:
         shutil.copytree(folder, staging)
+        (staging / SIGNATURES).unlink(missing_ok=True)  # the old edition's; a signed update brings the new one
         for p in info.delete:
             (staging / p).unlink(missing_ok=True)
         written = 0
@@ -192,11 +272,8 @@ def _stage_and_swap(src: Source, info: UpdateInfo, folder: Path, manifest: Manif
 
 
 def _verify_folder(folder: Path) -> VerifyReport:
-    src = FolderSource(folder, str(folder))
-    manifest = read_manifest(src)
-    report = VerifyReport(str(folder))
-    check_files(src, manifest.files, {MANIFEST}, report)
-    return report
+    """Every file of an edition, and its signature against the key it pins."""
+    return verify_source(FolderSource(folder, str(folder)))
 
 
 def _remove_empty_dirs(root: Path) -> None:
