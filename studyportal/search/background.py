@@ -3,13 +3,16 @@
 Tokenising is most of the indexing work and needs no other page, so it runs in parallel with
 rendering; only the final step (lunr weights, postings, files) waits for the last page. The
 helper is started with ``spawn`` (no fork of a threaded ``mkdocs serve``) and is a plain
-:class:`~studyportal.search.index.IndexBuilder` on the other end of a pipe. If it cannot start or
+:class:`~studyportal.search.index.IndexBuilder` on the other end of a pipe; it exits when the process
+that started it is gone, even mid-work, so it never outlives a killed build. If it cannot start or
 fails, the same builder runs in the build's own process: the files are identical either way.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -20,8 +23,27 @@ from studyportal.search.index import BuiltIndex, IndexBuilder, SearchDoc
 WAIT = 900  # seconds to wait for the helper to finish writing before building here instead
 
 
+def _exit_with_parent() -> None:
+    """End this helper as soon as the process that started it is gone, even mid-work.
+
+    The pipe alone is not enough: a helper busy writing the index would go on writing into a folder
+    that a killed build left behind. ``parent_process()`` waits on a handle that the parent holds
+    open (a pipe on POSIX, the process handle on Windows), so its end is seen however the parent died.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="studyportal-search-exit-with-parent", daemon=True).start()
+
+
 def _serve(conn: Any) -> None:
     """The helper process: add and tokenise pages as they come, then write the index when asked."""
+    _exit_with_parent()
     builder = IndexBuilder()
     try:
         while True:
