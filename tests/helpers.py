@@ -42,3 +42,36 @@ modules:
     title: 学党章
     materials: [{slugs}]
 """
+
+
+GALLERY = Path(__file__).resolve().parent / "bad_inputs"
+GALLERY_BASE = """audience: member
+title: 普通党员学习课程
+introduction: 每课短小好学。
+phases:
+  - title: 组织实施
+    start: 2026-03-01
+    end: 2026-10-31
+modules:
+  - key: dangzhang
+    title: 学党章
+    materials: [base]
+"""
+
+
+def gallery_cases() -> list[Path]:
+    """The broken and hostile files of ``tests/bad_inputs`` (see its README)."""
+    return sorted(p for p in GALLERY.iterdir() if p.suffix in (".md", ".yml") and p.name not in ("README.md", "expected.yml"))
+
+
+def gallery_tree(case: Path, materials: Path) -> str:
+    """A small valid materials tree with ``case`` put in; returns the case's path as check shows it (from ``materials``' parent)."""
+    base = material_text()
+    write(materials, "base.md", base)
+    write(materials, "draft-lesson.md", base.replace("published: 2026-06-01", "published: 2026-06-01\ndraft: true"))
+    if case.suffix == ".yml":
+        write(materials, "curricula/member.yml", case.read_bytes())
+        return "materials/curricula/member.yml"
+    write(materials, "curricula/member.yml", GALLERY_BASE)
+    write(materials, case.name, case.read_bytes())
+    return f"materials/{case.name}"
