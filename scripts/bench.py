@@ -55,7 +55,6 @@ def run_build(project: Path, site: Path) -> tuple[float, int]:
 def portal_project(corpus: Path, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", dest / "overrides", dirs_exist_ok=True)
     (dest / "docs").mkdir(exist_ok=True)
     if not (dest / "materials").exists():
         (dest / "materials").symlink_to(corpus / "materials")

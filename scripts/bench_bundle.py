@@ -25,14 +25,13 @@ GOAL = 0.02  # an update after one changed material: under 2% of the full bundle
 
 
 def project(out: Path, count: int) -> Path:
-    """A portal project on the synthetic corpus, with the repository's config, docs and overrides."""
+    """A portal project on the synthetic corpus, with the repository's config and docs."""
     shutil.rmtree(out, ignore_errors=True)
     generate(count, out / "corpus")
     proj = out / "project"
     proj.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", proj / "mkdocs.yml")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, proj / name)
+    shutil.copytree(ROOT / "docs", proj / "docs")
     shutil.copytree(out / "corpus" / "materials", proj / "materials")
     return proj
 

@@ -1,4 +1,6 @@
-"""Write docs/errors.md, the trainers' page of common mistakes, from the gallery in tests/bad_inputs.
+"""Write studyportal/help/errors.md, the trainers' page of common mistakes, from the gallery in tests/bad_inputs.
+
+The page ships with the tool (every portal publishes it at errors/), so it follows the tool's messages.
 
 Run ``python scripts/errors_doc.py`` after adding a case; a test fails while the page is out of date.
 Each entry shows what the trainer did, the exact message ``studyportal check`` prints, and the fix.
@@ -19,13 +21,13 @@ sys.path.insert(0, str(ROOT))
 from studyportal.catalog import load_catalog  # noqa: E402
 from tests.helpers import GALLERY, gallery_cases, gallery_tree  # noqa: E402
 
-DOC = ROOT / "docs" / "errors.md"
+DOC = ROOT / "studyportal" / "help" / "errors.md"
 HEAD = """# 检查提示速查
 
 `studyportal check` 发现问题时，会按“文件:行:列: 错误或警告: 字段：说明 修改方法：…”的格式告诉你。
 **错误**会让网站无法发布，必须改；**警告**不影响发布，但说明页面上会少东西或有隐患，最好也改。
 
-下面每一条都是真实检查过的例子（测试用的文件在项目的 `tests/bad_inputs/` 文件夹里），
+下面每一条都是真实检查过的例子（测试用的文件在 studyportal 工具源码的 `tests/bad_inputs/` 文件夹里），
 按提示里的关键词就能在这里找到同类问题。
 """
 

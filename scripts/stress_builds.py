@@ -41,8 +41,7 @@ def make_portal(dest: Path, full: bool) -> Path:
     """A copy of the sample project: all materials, or four materials and one curriculum."""
     dest.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "docs", dest / "docs")
     if full:
         shutil.copytree(ROOT / "materials", dest / "materials")
         return dest

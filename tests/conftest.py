@@ -37,13 +37,22 @@ def build_site(project: Path, site_dir: Path, strict: bool = True) -> subprocess
 
 
 def copy_project(dest: Path, materials: Path | None = None) -> Path:
-    """A copy of the sample project (config, docs, overrides, materials) to build in isolation."""
+    """A copy of the sample portal (config, docs, materials) to build in isolation; templates come from the package."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(materials or ROOT / "materials", dest / "materials")
     return dest
+
+
+def use_overrides(project: Path) -> Path:
+    """Give a copied portal its own ``overrides/`` (``theme.custom_dir``), as a county does; returns that folder."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "custom_dir" not in text and "  name: material\n" in text
+    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), encoding="utf-8")
+    (project / "overrides").mkdir(exist_ok=True)
+    return project / "overrides"
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from studyportal.bundle.names import name_problems
 from studyportal.bundle.verify import verify_path
 from studyportal.catalog import load_catalog
 from studyportal.plan.edition import edition_catalog
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, copy_project, use_overrides
 from tests.helpers import material_text, write
 
 CATALOG = load_catalog(ROOT / "materials").catalog
@@ -264,7 +264,7 @@ def test_bundle_refuses_outside_resources(tmp_path):
     """Page content is sanitised at build time; a county's own template is not, and the bundle still refuses it."""
     project = copy_project(tmp_path / "project")
     write(project / "docs", "pic.md", '# 图\n\n<img src="https://example.com/a.png">\n')
-    write(project / "overrides" / "partials", "copyright.html", '<img src="/\\evil.example/logo.png" alt="">\n')
+    write(use_overrides(project) / "partials", "copyright.html", '<img src="/\\evil.example/logo.png" alt="">\n')
     with pytest.raises(BundleError, match=r"index\.html.*evil\.example") as refused:
         make_bundle(project / "mkdocs.yml", "all", tmp_path / "dist")
     assert "example.com" not in str(refused.value)  # the trainer's outside image never reached the page

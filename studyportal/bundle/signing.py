@@ -89,7 +89,7 @@ def generate_keys(out: Path) -> tuple[Path, Path, PublicKey]:
         if path.exists():
             raise BundleError(
                 f"{path} 已经存在，没有覆盖它：覆盖私钥后，已装的终端将不再接受新的更新包。"
-                "确实要换新密钥时，用 --out 指定另一个文件夹，再按 docs/offline.md 里“换密钥”的办法做。"
+                "确实要换新密钥时，用 --out 指定另一个文件夹，再按网站上“离线版”一页（offline/）里“换密钥”的办法做。"
             )
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())

@@ -1,0 +1,31 @@
+"""What the tool itself gives every portal: its templates, its stylesheet and its help pages.
+
+A portal is content (``mkdocs.yml``, ``materials/``, ``docs/``, optionally ``overrides/``); these
+files follow the installed ``studyportal`` version instead. A portal's own file of the same name
+always wins: its ``overrides/`` over our templates, its ``docs/`` pages over our help pages.
+Plain Python: the plugin hands these to MkDocs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent
+# Material template overrides: page policy, material header, curriculum and home layouts, search box.
+THEME_DIR = PACKAGE / "theme"
+HELP_DIR = PACKAGE / "help"
+# The site's stylesheet: where it goes in the site, and the file in the package.
+SITE_CSS = ("assets/stylesheets/studyportal.css", PACKAGE / "assets" / "site" / "studyportal.css")
+
+
+def theme_dirs(dirs: list[str], custom_dir: str | None) -> list[str]:
+    """MkDocs' template folders with ours right after the portal's ``custom_dir`` (first when there is none)."""
+    ours = str(THEME_DIR)
+    out = [d for d in dirs if d != ours]
+    at = out.index(custom_dir) + 1 if custom_dir in out else 0
+    return [*out[:at], ours, *out[at:]]
+
+
+def help_pages() -> list[tuple[str, Path]]:
+    """``(page in the site, file in the package)`` of the help pages every portal publishes."""
+    return [(p.name, p) for p in sorted(HELP_DIR.glob("*.md"))]
