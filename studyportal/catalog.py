@@ -14,6 +14,7 @@ from studyportal.names import component_problem
 from studyportal.problems import Problem, Problems, display_path
 from studyportal.validate.crossref import check_reachable, check_reading_links, check_unique_slugs, resolve_curriculum
 from studyportal.validate.curriculum import validate_curriculum
+from studyportal.validate.links import check_references, heading_ids
 from studyportal.validate.material import validate_material
 
 CURRICULA_DIR = "curricula"
@@ -96,13 +97,15 @@ def load_catalog(root: Path) -> LoadResult:
         return result
     published: list[Material] = []
     drafts: dict[str, Material] = {}
+    by_path: dict[Path, Material] = {}
     for path in material_files(root, problems):
         result.checked_files += 1
         result.sources.append(path)
         shown = display_path(path, root)
-        material = _load_material(path, shown, problems)
+        material = _load_material(path, shown, problems, root)
         if material is None:
             continue
+        by_path[Path(os.path.normpath(os.path.abspath(path)))] = material
         if material.draft:
             drafts[material.slug] = material
         else:
@@ -116,7 +119,7 @@ def load_catalog(root: Path) -> LoadResult:
         result.checked_files += 1
         result.sources.append(path)
         shown = display_path(path, root)
-        loaded = _load_curriculum(path, shown, problems)
+        loaded = _load_curriculum(path, shown, problems, root)
         if loaded is None:
             continue
         curriculum, located = loaded
@@ -135,6 +138,11 @@ def load_catalog(root: Path) -> LoadResult:
         resolve_curriculum(curriculum, located, by_slug, drafts, problems)
         result.catalog.curricula[curriculum.audience] = curriculum
     check_reading_links(by_slug, drafts, problems)
+    anchors = _Anchors()
+    for m in by_path.values():
+        check_references(m.source, m.references, by_slug, drafts, by_path, problems, anchors.of, self_material=m, draft=m.draft)
+    for c in result.catalog.curricula.values():
+        check_references(c.source, c.references, by_slug, drafts, by_path, problems, anchors.of)
     if not any(p.severity == "error" for p in problems):
         check_reachable(result.catalog, problems)
     result.problems.extend(problems)
@@ -158,16 +166,28 @@ def _read(path: Path, shown: str, problems: list[Problem], limit: int | None = N
     return source.text
 
 
-def _load_material(path: Path, shown: str, problems: list[Problem]) -> Material | None:
+class _Anchors:
+    """The ``#anchors`` of materials that links point into, worked out once each."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, set[str]] = {}
+
+    def of(self, m: Material) -> set[str]:
+        if id(m) not in self.known:
+            self.known[id(m)] = heading_ids(m)
+        return self.known[id(m)]
+
+
+def _load_material(path: Path, shown: str, problems: list[Problem], root: Path) -> Material | None:
     text = _read(path, shown, problems)
     if text is None:
         return None
     doc = split_front_matter(text, shown)
     problems.extend(doc.problems)
-    return validate_material(doc, shown, problems)
+    return validate_material(doc, shown, problems, source=path, root=root)
 
 
-def _load_curriculum(path: Path, shown: str, problems: list[Problem]) -> tuple[Curriculum, Located] | None:
+def _load_curriculum(path: Path, shown: str, problems: list[Problem], root: Path) -> tuple[Curriculum, Located] | None:
     text = _read(path, shown, problems, limit=MAX_BYTES)
     if text is None:
         return None
@@ -175,5 +195,68 @@ def _load_curriculum(path: Path, shown: str, problems: list[Problem]) -> tuple[C
     problems.extend(yaml_problems)
     if located is None:
         return None
-    curriculum = validate_curriculum(located, shown, problems)
+    curriculum = validate_curriculum(located, shown, problems, source=path, root=root)
     return (curriculum, located) if curriculum else None
+
+
+@dataclass
+class FileCheck:
+    """``check FILE…``: the problems of the files asked about, found with the whole tree they belong to."""
+
+    problems: Problems = field(default_factory=Problems)
+    checked: list[str] = field(default_factory=list)  # as shown, materials and curricula
+    skipped: list[str] = field(default_factory=list)  # neither a material nor a curriculum
+    roots: list[str] = field(default_factory=list)  # the materials folders cross-checked
+    tree_files: int = 0  # files read for the cross-file checks
+    elsewhere: int = 0  # errors in other files of those trees, not listed
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+
+def materials_root(path: Path) -> Path:
+    """The materials folder a file belongs to: the nearest folder above it named ``materials``, else one holding ``curricula/``."""
+    parents = list(path.absolute().parents)
+    for folder in parents:
+        if folder.name == "materials":
+            return folder
+    for folder in parents:
+        if (folder / CURRICULA_DIR).is_dir():
+            return folder
+    return path.absolute().parent.parent if path.absolute().parent.name == CURRICULA_DIR else path.absolute().parent
+
+
+def check_files(paths: list[Path], root: Path | None = None) -> FileCheck:
+    """Check just these materials and curricula, with the cross-file checks they take part in.
+
+    Each file's tree (``root``, or :func:`materials_root`) is loaded whole, so a curriculum still resolves
+    its slugs against every material and a material still meets duplicate slugs and link checks; only the
+    problems of the files asked about are kept. Other files (pictures, notes) are skipped.
+    """
+    out = FileCheck()
+    by_root: dict[Path, list[Path]] = {}
+    for path in paths:
+        shown = display_path(path, None)
+        if not path.is_file():
+            out.problems.add(Problem(shown, 1, "找不到这个文件", "检查文件名和路径；不带文件名时 check 检查整个 materials/ 文件夹"))
+            continue
+        tree = (root or materials_root(path)).absolute()
+        by_root.setdefault(tree, []).append(path)
+    for tree, files in by_root.items():
+        result = load_catalog(tree)
+        known = {display_path(p, tree) for p in result.sources}
+        wanted: set[str] = set()
+        named = {p.path for p in result.problems.items}
+        for path in files:
+            shown = display_path(path, tree)
+            if shown in known or shown in named:  # a material or curriculum, or a file check refuses (a symbolic link)
+                wanted.add(shown)
+                out.checked.append(shown)
+            else:
+                out.skipped.append(shown)
+        out.problems.extend(p for p in result.problems.items if p.path in wanted)
+        out.elsewhere += sum(1 for p in result.problems.errors if p.path not in wanted)
+        out.tree_files += result.checked_files
+        out.roots.append(display_path(tree, None))
+    return out

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from studyportal.vocabulary import DEFAULT_TARGET_HOURS
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,27 @@ class PolicyDocument:
     date: dt.date
     number: str = ""
     link: str = ""
+
+
+@dataclass
+class Reference:
+    """A link or picture in trainer Markdown that points inside the portal: another material, or a file beside it.
+
+    ``href`` is the target as Python-Markdown hands it on (the key the renderer looks up); ``kind`` is
+    ``material`` (``material:slug``), ``page`` (a relative ``.md`` path, resolved to ``slug`` across files),
+    ``file`` (a picture or attachment copied beside the page as ``name``) or ``anchor`` (``#…`` on the same page).
+    """
+
+    href: str
+    line: int
+    column: int
+    kind: str
+    image: bool = False
+    slug: str = ""
+    anchor: str = ""
+    path: Path | None = None
+    name: str = ""
+    field: str = "正文"
 
 
 @dataclass
@@ -59,6 +83,7 @@ class Material:
     preparation: list[str] = field(default_factory=list)
     discussion: list[str] = field(default_factory=list)
     document: PolicyDocument | None = None
+    references: list[Reference] = field(default_factory=list)  # links and pictures in the body
 
     @property
     def last_changed(self) -> dt.date | None:
@@ -115,6 +140,17 @@ class Curriculum:
     rhythm: list[str] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
     modules: list[Module] = field(default_factory=list)
+    target_hours: float | None = None  # written in the file; else the audience's default (target())
+    references: list[Reference] = field(default_factory=list)  # links and pictures in the introduction and module descriptions
+
+    def target(self) -> float:
+        """Annual study hours the plan should reach: ``target_hours:``, else 56 for secretaries and 32 for members."""
+        return self.target_hours or DEFAULT_TARGET_HOURS.get(self.audience, 0)
+
+    @property
+    def shortfall(self) -> float:
+        """Hours the plan is short of its target (0 when it reaches it)."""
+        return max(0.0, self.target() - self.hours)
 
     @property
     def hours(self) -> float:

@@ -27,12 +27,32 @@ class Problem:
         """``path:line:col`` as editors and CI logs understand it."""
         return f"{self.path}:{self.line}:{self.column}"
 
+    @property
+    def field_label(self) -> str:
+        """The field in words a trainer reads (``audiences 的第 1 项``); ``field`` stays the machine path."""
+        return field_label(self.field)
+
     def one_line(self) -> str:
         """The problem as a single line: ``path:line:col: error: [field] message 修改：fix``."""
         label = "错误" if self.severity == "error" else "警告"
-        where = f"字段 {self.field}：" if self.field else ""
+        where = f"字段 {self.field_label}：" if self.field else ""
         fix = f" 修改方法：{self.fix}" if self.fix else ""
         return f"{self.location()}: {self.severity}({label}): {where}{self.message}{fix}"
+
+
+# What one entry of a list is called, by the list's field name: "modules 的第 1 个模块".
+_ENTRY_NAMES = {"modules": "个模块", "phases": "个阶段", "items": "个书目", "include": "条"}
+
+
+def field_label(path: str) -> str:
+    """``modules.0.materials.1`` → ``modules 的第 1 个模块 的 materials 的第 2 项``: numbers counted from 1, in words."""
+    if not path:
+        return ""
+    parts = path.split(".")
+    out = parts[0]
+    for i, part in enumerate(parts[1:], 1):
+        out += f" 的第 {int(part) + 1} {_ENTRY_NAMES.get(parts[i - 1], '项')}" if part.isdigit() else f" 的 {part}"
+    return out
 
 
 @dataclass
@@ -101,6 +121,6 @@ def format_json(problems: Problems, checked: int) -> str:
         "checked_files": checked,
         "errors": len(problems.errors),
         "warnings": len(problems.warnings),
-        "problems": [asdict(p) for p in problems.sorted()],
+        "problems": [{**asdict(p), "field_label": p.field_label} for p in problems.sorted()],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)

@@ -254,15 +254,36 @@ def _build(config_file: Path, target: Path, signals: _Signals, notify: Callable[
         raise
     if code != 0:
         _remove(staging)
-        messages = [line for line in output.splitlines() if "ERROR" in line or "WARNING" in line or "Error" in line]
-        detail = "\n".join(messages[-50:]) or output[-4000:]
-        raise PublishError(f"{detail}\n构建失败，已发布的网站 {target} 保持原样。")
+        raise PublishError(f"{failure_text(output)}\n构建失败，已发布的网站 {target} 保持原样。")
     for line in output.splitlines():
         if ": warning(警告): " in line:
             notify(line.split(" -  ", 1)[-1].strip())
     with contextlib.suppress(OSError):  # mkdtemp made it private (0700); the site must be readable like any folder
         os.chmod(staging, 0o777 & ~_umask())
     return staging
+
+
+def failure_text(output: str) -> str:
+    """Why the generator failed, for a trainer: ``check``'s own lines (file:line:col, message, fix) when it stopped the build.
+
+    Anything else is MkDocs' own English, shown as such with what to do: ``check`` is meant to catch every
+    cause of a failed build first, so a build that fails while ``check`` passes is a bug to report.
+    """
+    lines = output.splitlines()
+    ours = [_without_level(line) for line in lines if ": error(错误): " in line]
+    if ours:
+        return "\n".join([*ours[-50:], *(_without_level(line) for line in lines if "材料检查发现" in line)])
+    messages = [line for line in lines if "ERROR" in line or "WARNING" in line or "Error" in line]
+    detail = "\n".join(messages[-50:]) or output[-4000:]
+    return (
+        f"网站生成器（MkDocs）报告了下面的问题（英文原文）：\n{detail}\n"
+        "请先运行 studyportal check：它没有报错而构建失败，是 studyportal 的问题，请把这段话发给维护人员。"
+    )
+
+
+def _without_level(line: str) -> str:
+    """A log line without MkDocs' ``ERROR    -  `` prefix."""
+    return line.split(" -  ", 1)[-1].strip()
 
 
 def _umask() -> int:

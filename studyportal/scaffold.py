@@ -9,23 +9,51 @@ import yaml
 
 from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
 
+# The placeholder text ``new`` writes for the trainer to replace. ``check`` warns about any of it left in a
+# published material (validate/material.py), so both read this one list and cannot drift apart.
+SUMMARY_PLACEHOLDER = "用一两句话说明这课讲什么"
+BODY_PLACEHOLDER = "正文从这里开始"
+OBJECTIVE_PLACEHOLDERS = ("教学目标一", "教学目标二")
+PREPARATION_PLACEHOLDER = "课前准备事项"
+DISCUSSION_PLACEHOLDER = "讨论题一？"
+BOOK_PLACEHOLDER = "《书名或文件名》"
+BOOK_AUTHOR_PLACEHOLDER = "作者或发文机关"
+BOOK_NOTE_PLACEHOLDER = "一句话说明为什么读"
+DOCUMENT_PLACEHOLDER = "《政策文件名称》"
+ISSUER_PLACEHOLDER = "发文机关名称"
+NUMBER_PLACEHOLDER = "文号（没有可删去此行）"
+PLACEHOLDERS: tuple[str, ...] = (
+    SUMMARY_PLACEHOLDER,
+    BODY_PLACEHOLDER,
+    *OBJECTIVE_PLACEHOLDERS,
+    PREPARATION_PLACEHOLDER,
+    DISCUSSION_PLACEHOLDER,
+    BOOK_PLACEHOLDER,
+    BOOK_AUTHOR_PLACEHOLDER,
+    BOOK_NOTE_PLACEHOLDER,
+    DOCUMENT_PLACEHOLDER,
+    ISSUER_PLACEHOLDER,
+    NUMBER_PLACEHOLDER,
+)
+
 _KIND_FIELDS = {
     "material": "",
     "reading-list": (
         "items:\n"
-        "  - title: 《书名或文件名》\n"
-        "    author: 作者或发文机关\n"
+        f"  - title: {BOOK_PLACEHOLDER}\n"
+        f"    author: {BOOK_AUTHOR_PLACEHOLDER}\n"
         "    required: true\n"
         "    quarter: {quarter}\n"
-        "    note: 一句话说明为什么读\n"
+        f"    note: {BOOK_NOTE_PLACEHOLDER}\n"
     ),
     "class-outline": (
-        "objectives:\n  - 教学目标一\n  - 教学目标二\n"
-        "duration: 60            # 授课时长，分钟\n"
-        "preparation:\n  - 课前准备事项\n"
-        "discussion:\n  - 讨论题一？\n"
+        "objectives:\n" + "".join(f"  - {o}\n" for o in OBJECTIVE_PLACEHOLDERS) + "duration: 60            # 授课时长，分钟\n"
+        f"preparation:\n  - {PREPARATION_PLACEHOLDER}\n"
+        f"discussion:\n  - {DISCUSSION_PLACEHOLDER}\n"
     ),
-    "policy-explainer": ("document:\n  title: 《政策文件名称》\n  issuer: 发文机关\n  number: 文号（没有可删去此行）\n  date: {today}\n"),
+    "policy-explainer": (
+        f"document:\n  title: {DOCUMENT_PLACEHOLDER}\n  issuer: {ISSUER_PLACEHOLDER}\n  number: {NUMBER_PLACEHOLDER}\n  date: {{today}}\n"
+    ),
 }
 
 
@@ -60,7 +88,7 @@ def scaffold(title: str, kind: str, audiences: list[str], track: str, slug: str,
         f"audiences: [{', '.join(audiences)}]\n"
         f"track: {track}             # {TRACKS[track]}\n"
         "topics: []                 # 专题，如 [党章党规, 乡村振兴]\n"
-        "summary: 用一两句话说明这课讲什么（不超过 120 字）。\n"
+        f"summary: {SUMMARY_PLACEHOLDER}（不超过 120 字）。\n"
         "hours: 1\n"
         "required: false\n"
         f"published: {today.isoformat()}\n"
@@ -68,5 +96,5 @@ def scaffold(title: str, kind: str, audiences: list[str], track: str, slug: str,
         "draft: true                # 写完后删去这一行才会发布\n"
         f"{extra}"
         "---\n\n"
-        "## 一、\n\n正文从这里开始。\n"
+        f"## 一、\n\n{BODY_PLACEHOLDER}。\n"
     )

@@ -29,6 +29,17 @@ KIND_LISTING_TITLES: dict[str, str] = {
     "policy-explainer": "政策解读",
 }
 
+# A link to another material in trainer Markdown: [文字](material:xin-dangzhang#一导入), by URL name, so it
+# survives moving files; the planner turns it into the right relative link for each page.
+MATERIAL_LINK = "material:"
+
+# Annual study hours (学时) each audience should reach: members at least 32 a year, branch secretaries 56
+# (the training regulations' figures); mobile members as members. A curriculum may set its own (target_hours:).
+DEFAULT_TARGET_HOURS: dict[str, float] = {"secretary": 56, "member": 32, "mobile": 32}
+
+# Headings the planner adds to a material's page (check looks for #anchors among them too).
+SECTION_HEADINGS: dict[str, str] = {"objectives": "教学目标", "preparation": "课前准备", "discussion": "讨论题", "items": "书目"}
+
 # Chinese field names trainers sometimes type, mapped to the real field name.
 FIELD_ALIASES: dict[str, str] = {
     "标题": "title",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+
+import yaml
 
 GOOD_META = """title: 学习新党章
 kind: material
@@ -45,18 +48,7 @@ modules:
 
 
 GALLERY = Path(__file__).resolve().parent / "bad_inputs"
-GALLERY_BASE = """audience: member
-title: 普通党员学习课程
-introduction: 每课短小好学。
-phases:
-  - title: 组织实施
-    start: 2026-03-01
-    end: 2026-10-31
-modules:
-  - key: dangzhang
-    title: 学党章
-    materials: [base]
-"""
+GALLERY_BASE = CURRICULUM.format(slugs="base")
 
 
 def gallery_cases() -> list[Path]:
@@ -65,13 +57,31 @@ def gallery_cases() -> list[Path]:
 
 
 def gallery_tree(case: Path, materials: Path) -> str:
-    """A small valid materials tree with ``case`` put in; returns the case's path as check shows it (from ``materials``' parent)."""
+    """A small valid materials tree with ``case`` put in; returns the case's path as check shows it (from ``materials``' parent).
+
+    The files a case names under ``files:`` in ``expected.yml`` (pictures, attachments) are written beside it:
+    a number is a file of that many bytes, a string the text of the file.
+    """
     base = material_text()
     write(materials, "base.md", base)
     write(materials, "draft-lesson.md", base.replace("published: 2026-06-01", "published: 2026-06-01\ndraft: true"))
+    folder = "curricula/" if case.suffix == ".yml" else ""
+    for name, content in (_expected().get(case.name, {}).get("files") or {}).items():
+        write(materials, folder + name, content if isinstance(content, str) else _filler(name, content))
     if case.suffix == ".yml":
         write(materials, "curricula/member.yml", case.read_bytes())
         return "materials/curricula/member.yml"
     write(materials, "curricula/member.yml", GALLERY_BASE)
     write(materials, case.name, case.read_bytes())
     return f"materials/{case.name}"
+
+
+@functools.cache
+def _expected() -> dict:
+    return yaml.safe_load((GALLERY / "expected.yml").read_text(encoding="utf-8"))
+
+
+def _filler(name: str, size: int) -> bytes:
+    """A file of ``size`` bytes that starts like its kind (a PNG signature, ``%PDF``)."""
+    head = b"\x89PNG\r\n\x1a\n" if name.endswith(".png") else b"%PDF-1.4\n" if name.endswith(".pdf") else b""
+    return head + b"\0" * (size - len(head))

@@ -174,7 +174,7 @@ def test_curriculum_names_missing_material(tmp_path):
     write(tmp_path, "xin-dangzhang.md", material_text())
     write(tmp_path, "curricula/member.yml", CURRICULUM.format(slugs="xin-dangzhang, xin-dangzhng"))
     _, problems = problems_of(tmp_path)
-    p = only(problems, field="modules.0.materials")
+    p = only(problems, field="modules.0.materials.1")
     assert p.path.endswith("curricula/member.yml") and p.line == 11 and "xin-dangzhng" in p.message
     assert "xin-dangzhang" in p.fix
 
@@ -183,7 +183,7 @@ def test_curriculum_with_material_for_other_audience(tmp_path):
     write(tmp_path, "x.md", material_text(GOOD_META.replace("[member]", "[secretary]")))
     write(tmp_path, "curricula/member.yml", CURRICULUM.format(slugs="x"))
     _, problems = problems_of(tmp_path)
-    assert "学习对象" in only(problems, field="modules.0.materials").message
+    assert "学习对象" in only(problems, field="modules.0.materials.0").message
 
 
 def test_material_reachable_from_nowhere(tmp_path):

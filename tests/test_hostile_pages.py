@@ -168,8 +168,7 @@ def _hostile_tree(materials: Path) -> None:
 def _project(root: Path) -> Path:
     root.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(ROOT / "docs", root / "docs")
     _hostile_tree(root / "materials")
     return root
 
@@ -245,7 +244,7 @@ def test_check_warns_about_what_will_be_removed(hostile):
     report = hostile["check"]
     assert "materials/hostile/body-1.md:" in report and "<script> 及其中的内容" in report
     assert "materials/curricula/member.yml:4:" in report  # the introduction's <script>, at its line
-    assert "modules.0.description" in report
+    assert "modules 的第 1 个模块 的 description" in report  # the field in words
 
 
 def test_hostile_pages_online(browser, hostile):

@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyportal.load.bounds import compose_bounded
+from studyportal.problems import field_label
 from tests.helpers import CURRICULUM, GOOD_META, material_text, write
 
 # Budgets for one whole ``check`` run on a bomb (Python start-up included, ~0.5 s). Time is the child's
@@ -118,7 +119,7 @@ def assert_reported(
     assert hits, f"no error with {words} at {path} in:\n{text.stdout[-3000:]}"
     assert any(line in lines for line, _ in hits), (hits, sorted(lines))
     if field is not None:
-        assert any(f"字段 {field}：" in rest for _, rest in hits), hits
+        assert any(f"字段 {field_label(field)}：" in rest for _, rest in hits), hits  # the text names the field in words
 
     js = run_check(tmp_path, "materials", "--format", "json")
     assert "Traceback" not in js.stderr, js.stderr[-2000:]

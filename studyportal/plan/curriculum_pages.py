@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from studyportal.model import Curriculum
+import posixpath
+
+from studyportal.model import Catalog, Curriculum
 from studyportal.plan.format import cn_date, esc, hours, material_list
+from studyportal.plan.links import page_assets, page_links
 from studyportal.plan.types import PlannedPage, curriculum_src, link, material_src, module_src
 from studyportal.vocabulary import audience_name
 
@@ -15,10 +18,31 @@ def module_label(index: int) -> str:
     return f"模块{CN_NUMBERS[index]}" if index < len(CN_NUMBERS) else f"模块 {index + 1}"
 
 
-def plan_curriculum(c: Curriculum) -> list[PlannedPage]:
-    """The curriculum overview page followed by one page per module."""
+def hours_note(c: Curriculum) -> str:
+    """The planned hours beside the year's target, and in plain words when the plan falls short of it."""
+    planned = hours(c.hours) or "0 学时"
+    target = hours(c.target())
+    if not target:
+        return ""
+    line = f"**学时**：本课程安排 {planned}（每个材料只算一次），年度目标 {target}。\n{{: .sp-hours }}"
+    if not c.shortfall:
+        return line
+    return (
+        f"{line}\n\n"
+        '!!! warning "学时不足"\n'
+        f"    本课程目前只安排了 {planned}，比年度目标 {target}少 {hours(c.shortfall)}。"
+        "差的学时可以选学专题和分类里的其他材料，或参加支部组织的集中学习补足。"
+    )
+
+
+def plan_curriculum(c: Curriculum, catalog: Catalog | None = None) -> list[PlannedPage]:
+    """The curriculum overview page followed by one page per module; ``catalog`` decides which linked materials exist."""
     src = curriculum_src(c.audience)
-    parts = [c.introduction] if c.introduction else []
+    catalog = catalog or Catalog()
+    folder = posixpath.dirname(src)
+    parts = [hours_note(c)] if hours_note(c) else []
+    if c.introduction:
+        parts.append(c.introduction)
     for i, module in enumerate(c.modules):
         mod_src = module_src(c.audience, module.key)
         head = f"## {module_label(i)}　{esc(module.title)} {{ #{module.key} }}"
@@ -45,6 +69,8 @@ def plan_curriculum(c: Curriculum) -> list[PlannedPage]:
             "audience_name": audience_name(c.audience),
             "hours": hours(c.hours),
             "required_hours": hours(c.required_hours),
+            "target_hours": hours(c.target()),
+            "shortfall": hours(c.shortfall),
             "modules": len(c.modules),
             "materials": len(c.materials()),
             "rhythm": c.rhythm,
@@ -53,8 +79,13 @@ def plan_curriculum(c: Curriculum) -> list[PlannedPage]:
             ],
         }
     }
-    pages = [PlannedPage(src, c.title, "\n\n".join(parts) + "\n", "sp-curriculum.html", meta)]
-    pages += [_module_page(c, i) for i in range(len(c.modules))]
+    links = page_links(c.references, src, catalog, folder)
+    pages = [PlannedPage(src, c.title, "\n\n".join(parts) + "\n", "sp-curriculum.html", meta, links=links)]
+    pages[0].assets = page_assets(c.references, folder)
+    for i in range(len(c.modules)):
+        page = _module_page(c, i)
+        page.links = page_links(c.references, page.src_uri, catalog, folder)
+        pages.append(page)
     return pages
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from studyportal.model import Catalog, Material
 from studyportal.plan.format import cn_date, date, esc, hours
+from studyportal.plan.links import page_assets, page_links
 from studyportal.plan.types import PlannedPage, curriculum_src, link, material_src, module_src, topic_src
-from studyportal.vocabulary import audience_name, kind_name, track_name
+from studyportal.vocabulary import SECTION_HEADINGS, audience_name, kind_name, track_name
 
 
 def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]], topic_slugs: dict[str, str]) -> PlannedPage:
@@ -18,7 +21,7 @@ def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]], 
         parts.append(_outline_intro(m))
     parts.append(m.body.strip())
     if m.kind == "class-outline" and m.discussion:
-        parts.append("## 讨论题\n\n" + "\n".join(f"{i}. {esc(q)}" for i, q in enumerate(m.discussion, 1)))
+        parts.append(f"## {SECTION_HEADINGS['discussion']}\n\n" + "\n".join(f"{i}. {esc(q)}" for i, q in enumerate(m.discussion, 1)))
     if m.kind == "reading-list" and m.items:
         parts.append(_reading_table(m, catalog, src))
     meta = {
@@ -39,7 +42,17 @@ def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]], 
             "memberships": places.get(m.slug, []),
         }
     }
-    return PlannedPage(src, m.title, "\n\n".join(p for p in parts if p) + "\n", "sp-material.html", meta, description=m.summary)
+    folder = posixpath.dirname(src)
+    return PlannedPage(
+        src,
+        m.title,
+        "\n\n".join(p for p in parts if p) + "\n",
+        "sp-material.html",
+        meta,
+        description=m.summary,
+        links=page_links(m.references, src, catalog, folder),
+        assets=page_assets(m.references, folder),
+    )
 
 
 def _document_box(m: Material) -> str:
@@ -59,9 +72,9 @@ def _outline_intro(m: Material) -> str:
     if m.duration:
         lines.append(f"**授课时长**：{m.duration} 分钟")
     if m.objectives:
-        lines.append("## 教学目标\n\n" + "\n".join(f"- {esc(o)}" for o in m.objectives))
+        lines.append(f"## {SECTION_HEADINGS['objectives']}\n\n" + "\n".join(f"- {esc(o)}" for o in m.objectives))
     if m.preparation:
-        lines.append("## 课前准备\n\n" + "\n".join(f"- {esc(p)}" for p in m.preparation))
+        lines.append(f"## {SECTION_HEADINGS['preparation']}\n\n" + "\n".join(f"- {esc(p)}" for p in m.preparation))
     return "\n\n".join(lines)
 
 
@@ -74,7 +87,7 @@ def _reading_table(m: Material, catalog: Catalog, src: str) -> str:
         elif item.link:
             title = f"[{title}]({item.link})"
         rows.append(f"| {title} | {esc(item.author)} | {'必读' if item.required else '选读'} | {esc(item.quarter)} | {esc(item.note)} |")
-    return "## 书目\n\n" + "\n".join(rows)
+    return f"## {SECTION_HEADINGS['items']}\n\n" + "\n".join(rows)
 
 
 def memberships(catalog: Catalog) -> dict[str, list[dict]]:

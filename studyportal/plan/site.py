@@ -23,7 +23,7 @@ def plan_site(catalog: Catalog, extra_nav: list[NavItem] | None = None) -> SiteP
         c = catalog.curricula.get(audience)
         if c is None:
             continue
-        for page in plan_curriculum(c):
+        for page in plan_curriculum(c, catalog):
             plan.add(page)
         section = NavItem(AUDIENCES[audience], children=[NavItem("课程总览", curriculum_src(audience))])
         section.children += [NavItem(f"{module_label(i)}　{mod.title}", module_src(audience, mod.key)) for i, mod in enumerate(c.modules)]

@@ -23,6 +23,10 @@ class PlannedPage:
     template: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    # Trainer links rewritten for this page (written target → relative target; see plan/links.py), and the
+    # pictures and attachments published with it (site path → source file).
+    links: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -23,13 +23,15 @@ from studyportal.catalog import load_catalog
 from studyportal.plan.edition import EDITIONS, EditionError, edition_catalog, mark_edition
 from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
+from studyportal.render.links import PageLinks
+from studyportal.render.shipped import SITE_CSS, help_pages, theme_dirs
 from studyportal.sanitize import sanitize_html
 from studyportal.search.background import BackgroundIndexBuilder
 from studyportal.search.index import IndexBuilder
 from studyportal.search.pages import STYLESHEET, asset_files, page_document
 
 log = logging.getLogger("mkdocs.plugins.studyportal")
-# Material's start-up helpers as a file (overrides/partials/javascripts/base.html loads it): no inline script.
+# Material's start-up helpers as a file (theme/partials/javascripts/base.html loads it): no inline script.
 BOOT_SCRIPT = ("assets/studyportal/boot.js", Path(__file__).resolve().parent.parent / "assets" / "site" / "boot.js")
 
 
@@ -47,6 +49,8 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self.previewing = False
         self.materials_path: Path | None = None
         self.search: IndexBuilder | BackgroundIndexBuilder = IndexBuilder()
+        self.files: Files | None = None
+        self.links = PageLinks(lambda uri: self.files is not None and self.files.get_file_from_path(uri) is not None, log.info)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` injects an inline live-reload script into every page it serves.
@@ -64,8 +68,11 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             for problem in result.problems.errors:
                 log.error(problem.one_line())
             raise PluginError(f"材料检查发现 {len(result.problems.errors)} 个错误，构建已停止，已发布的网站不受影响。")
+        # The tool's templates: after the portal's own overrides/, before Material's (as MkDocs' search plugin adds its own).
+        config.theme.dirs[:] = theme_dirs(config.theme.dirs, config.theme.custom_dir)
         docs = Path(config.docs_dir)
-        hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+        own = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")} if docs.is_dir() else set()
+        hand_written = sorted(own | {name for name, _ in help_pages()})  # the tool's help pages, unless docs/ has its own
         extra = [NavItem("关于本站", children=[NavItem("", src) for src in hand_written if src != "index.md"])]
         edition = os.environ.get("STUDYPORTAL_EDITION") or self.config.edition
         try:
@@ -79,10 +86,12 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         # Materials are reached through curriculum and listing pages, never the nav, by design.
         config.validation.nav.omitted_files = logging.DEBUG
         self.search = BackgroundIndexBuilder()  # tokenises pages in a helper process while MkDocs renders
-        # The preview's live reload is an inline script: only there does the page policy allow one (overrides/main.html).
+        # The preview's live reload is an inline script: only there does the page policy allow one (theme/main.html).
         config.extra["studyportal_preview"] = self.previewing
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if SITE_CSS[0] not in config.extra_css:
+            config.extra_css.insert(0, SITE_CSS[0])  # first: a portal's own stylesheets come after it and win
         return config
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
@@ -97,13 +106,24 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             if existing is not None:
                 raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请改名或删除它")
             files.append(File.generated(config, page.src_uri, content=page.markdown))
-        for dest, source in [*asset_files(), BOOT_SCRIPT]:  # the search box's script, styles and lunr.js; start-up helpers
+        # The search box's script, styles and lunr.js; start-up helpers; the site's styles; the help pages. A portal's own file wins.
+        for dest, source in [*asset_files(), BOOT_SCRIPT, SITE_CSS, *help_pages()]:
             if files.get_file_from_path(dest) is None:
                 files.append(File.generated(config, dest, abs_src_path=str(source)))
+        # Pictures and attachments beside the pages of the materials (and curricula) that use them; drafts are not planned.
+        for page in self.plan.pages.values():
+            for dest, source in page.assets.items():
+                if files.get_file_from_path(dest) is None:
+                    files.append(File.generated(config, dest, abs_src_path=source))
+        # Trainer links (material:…, .md paths, files beside a material) rewritten per page before MkDocs checks them.
+        self.files = files
+        if self.links not in config.markdown_extensions:
+            config.markdown_extensions.append(self.links)
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
         planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
+        self.links.start_page(page.file.src_uri, planned.links if planned else {}, trainer=planned is not None)
         if planned is None:
             return markdown
         # MkDocs reads a leading `---` block or `key: value` lines of a page as its meta; a planned page

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from studyportal.problems import Problem
 from studyportal.sanitize.policy import DROPPED_WITH_CONTENT, allowed_classes, attribute_allowed, id_allowed, tag_allowed
 from studyportal.sanitize.urls import check_link, check_resource
+from studyportal.vocabulary import MATERIAL_LINK
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -37,7 +38,7 @@ def markup_problems(text: str, shown_path: str, first_line: int, page_url: str, 
     """
     if "<" not in text and "{" not in text and "](" not in text and "]:" not in text:
         return []
-    source = _blank_code(text)
+    source = blank_code(text)
     found: list[tuple[int, int, str, str]] = []
     for match in _TAG.finditer(source):
         tag = match.group(1).lower()
@@ -45,9 +46,11 @@ def markup_problems(text: str, shown_path: str, first_line: int, page_url: str, 
     for match in _ATTR_LIST.finditer(source):
         found += [(match.start(), what, FIX_MARKUP) for what in _attr_list_removals(match.group(1))]
     for match in _MD_LINK.finditer(source):
-        found += [(match.start(2), *found_) for found_ in _url_removals(match.group(2), bool(match.group(1)), page_url)]
+        if not _material_link(match.group(2)):
+            found += [(match.start(2), *found_) for found_ in _url_removals(match.group(2), bool(match.group(1)), page_url)]
     for match in _REF_DEF.finditer(source):
-        found += [(match.start(1), *found_) for found_ in _url_removals(match.group(1), False, page_url)]
+        if not _material_link(match.group(1)):
+            found += [(match.start(1), *found_) for found_ in _url_removals(match.group(1), False, page_url)]
     problems = []
     for offset, what, fix in sorted(found):
         line = source.count("\n", 0, offset)
@@ -57,7 +60,12 @@ def markup_problems(text: str, shown_path: str, first_line: int, page_url: str, 
     return problems
 
 
-def _blank_code(text: str) -> str:
+def _material_link(value: str) -> bool:
+    """``material:slug`` in Markdown: the planner rewrites it into a page link before the sanitiser sees it."""
+    return value.lower().startswith(MATERIAL_LINK)
+
+
+def blank_code(text: str) -> str:
     """``text`` with fenced code blocks and code spans replaced by spaces (line breaks kept)."""
     lines = text.split("\n")
     fence = ""

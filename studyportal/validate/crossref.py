@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+from pathlib import PurePath
 
 from studyportal.load.frontmatter import Located
 from studyportal.model import Catalog, Curriculum, Material, Module
 from studyportal.problems import Problem
+from studyportal.validate.links import suggest_slug
+from studyportal.validate.material import derived_slug
 from studyportal.vocabulary import audience_name
 
 
@@ -38,7 +40,7 @@ def resolve_curriculum(
         for j, slug in enumerate(module.slugs):
             line, col = located.where(("modules", i, "materials", j))
             m = published.get(slug)
-            field = f"modules.{i}.materials"
+            field = f"modules.{i}.materials.{j}"
             if slug in module.slugs[:j]:
                 problems.append(
                     Problem(
@@ -66,11 +68,16 @@ def resolve_curriculum(
                 )
                 continue
             if m is None:
-                close = difflib.get_close_matches(slug, list(published), n=1, cutoff=0.6)
-                fix = (
-                    f"你是不是想写 {close[0]}？" if close else "检查网址名：它是材料的 slug 字段，没写 slug 时是文件名（中文文件名取拼音）"
+                problems.append(
+                    Problem(
+                        curriculum.source,
+                        line,
+                        f"找不到网址名为 {slug} 的材料",
+                        _missing_fix(slug, curriculum.audience, published),
+                        field=field,
+                        column=col,
+                    )
                 )
-                problems.append(Problem(curriculum.source, line, f"找不到网址名为 {slug} 的材料", fix, field=field, column=col))
                 continue
             if curriculum.audience not in m.audiences:
                 problems.append(
@@ -86,6 +93,17 @@ def resolve_curriculum(
                 continue
             listed.append(m)
         module.materials = listed + _included(module, curriculum.audience, published, {m.slug for m in listed})
+
+
+def _missing_fix(slug: str, audience: str, published: dict[str, Material]) -> str:
+    """The "did you mean" of a curriculum entry: the slug of the file it names first, then close slugs, the audience's first."""
+    guess = suggest_slug(slug, published, prefer=lambda m: audience in m.audiences)
+    if guess is None:
+        return "检查网址名：它是材料的 slug 字段，没写 slug 时是文件名（中文文件名取拼音）"
+    source = published[guess].source
+    if PurePath(source).stem == PurePath(slug).stem or published[guess].title == slug or derived_slug(source) == slug:
+        return f"课程里要写网址名，不是文件名或标题：{source} 的网址名是 {guess}，写成 - {guess}"
+    return f"你是不是想写 {guess}？（{source}）"
 
 
 def _included(module: Module, audience: str, published: dict[str, Material], already: set[str]) -> list[Material]:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from collections.abc import Callable
+from pathlib import Path, PurePath
 
 from studyportal.load.frontmatter import Located
-from studyportal.model import Curriculum, Include, Module, Phase
+from studyportal.model import Curriculum, Include, Module, Phase, Reference
 from studyportal.problems import Problem
 from studyportal.sanitize.lint import markup_problems
 from studyportal.validate.fields import FieldReader
+from studyportal.validate.links import AssetNames, scan_references
+from studyportal.validate.material import renderer_limits
 from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
 
-CURRICULUM_FIELDS = ["audience", "title", "introduction", "rhythm", "phases", "modules"]
+CURRICULUM_FIELDS = ["audience", "title", "introduction", "rhythm", "target_hours", "phases", "modules"]
+TARGET_HOURS_MAX = 500  # a year's study: 56 for secretaries is the usual figure
 PHASE_FIELDS = ["title", "start", "end", "description"]
 INTRODUCTION_MAX = 5000  # Markdown shown above the modules: a few paragraphs
 DESCRIPTION_MAX = 2000
@@ -19,9 +23,25 @@ MODULE_FIELDS = ["key", "title", "description", "materials", "include"]
 INCLUDE_FIELDS = ["track", "topics", "kind"]
 
 
-def validate_curriculum(located: Located, shown_path: str, problems: list[Problem]) -> Curriculum | None:
-    """Check a parsed curriculum YAML file; returns None when it cannot be used at all."""
+def validate_curriculum(
+    located: Located, shown_path: str, problems: list[Problem], source: Path | None = None, root: Path | None = None
+) -> Curriculum | None:
+    """Check a parsed curriculum YAML file; returns None when it cannot be used at all.
+
+    ``source`` (the file) and ``root`` (the materials folder) locate pictures and attachments its texts name.
+    """
     r = FieldReader(located, shown_path, problems)
+    refs: list[Reference] = []
+    names = AssetNames()
+
+    def markdown(where: tuple, max_len: int, audience: str) -> str:
+        text, first = _markdown(r, where, max_len, audience)
+        field = ".".join(map(str, where))
+        refs.extend(
+            scan_references(text, shown=shown_path, first_line=first, source=source, root=root, names=names, problems=problems, field=field)
+        )
+        return text
+
     if not isinstance(located.data, dict):
         problems.append(Problem(shown_path, 1, "课程文件应当是“字段: 值”的形式", "参照 materials/curricula/member.yml 的写法"))
         return None
@@ -34,8 +54,10 @@ def validate_curriculum(located: Located, shown_path: str, problems: list[Proble
         source=shown_path,
         audience=audience,
         title=r.text(("title",), required=True, fix="加上一行 title: 课程名称"),
-        introduction=_markdown(r, ("introduction",), INTRODUCTION_MAX, audience),
+        introduction=markdown(("introduction",), INTRODUCTION_MAX, audience),
         rhythm=r.text_list(("rhythm",)),
+        target_hours=r.number(("target_hours",), unit="（学时）", most=TARGET_HOURS_MAX),
+        references=refs,
     )
     for i, _ in enumerate(r.sequence(("phases",), fix="phases 下每个阶段写成“- title: 阶段名”，再写 start、end 日期")):
         phase = _phase(r, ("phases", i))
@@ -44,7 +66,7 @@ def validate_curriculum(located: Located, shown_path: str, problems: list[Proble
     modules = r.sequence(("modules",), required=True, fix="加上 modules:，每个模块写 title 和 materials 列表")
     keys: set[str] = set()
     for i, _ in enumerate(modules):
-        module = _module(r, ("modules", i), i)
+        module = _module(r, ("modules", i), i, markdown)
         if module is None:
             continue
         if module.key in keys:
@@ -56,15 +78,17 @@ def validate_curriculum(located: Located, shown_path: str, problems: list[Proble
     return curriculum
 
 
-def _markdown(r: FieldReader, where: tuple, max_len: int, audience: str) -> str:
-    """A Markdown field, with a warning for each thing the sanitiser will remove from it."""
+def _markdown(r: FieldReader, where: tuple, max_len: int, audience: str) -> tuple[str, int]:
+    """A Markdown field and the file line of its first line, with a warning for each thing the sanitiser will remove from it."""
     text = r.text(where, max_len=max_len)
+    line, _ = r.located.where(where)
+    raw = r.raw(where)
+    first = line + 1 if isinstance(raw, str) and "\n" in raw.strip() else line  # a block scalar starts on the next line
     if text:
-        line, _ = r.located.where(where)
-        raw = r.raw(where)
-        first = line + 1 if isinstance(raw, str) and "\n" in raw.strip() else line  # a block scalar starts on the next line
-        r.problems.extend(markup_problems(text, r.path, first, f"curricula/{audience or 'x'}/", field=".".join(map(str, where))))
-    return text
+        field = ".".join(map(str, where))
+        r.problems.extend(markup_problems(text, r.path, first, f"curricula/{audience or 'x'}/", field=field))
+        r.problems.extend(renderer_limits(text, r.path, first, field=field))
+    return text, first
 
 
 def _phase(r: FieldReader, where: tuple) -> Phase | None:
@@ -81,13 +105,13 @@ def _phase(r: FieldReader, where: tuple) -> Phase | None:
     return Phase(title=title, start=start, end=end, description=r.text(where + ("description",)))
 
 
-def _module(r: FieldReader, where: tuple, index: int) -> Module | None:
+def _module(r: FieldReader, where: tuple, index: int, markdown: Callable[[tuple, int, str], str]) -> Module | None:
     if r.mapping(where, fix="写成“- title: 模块名”，下一行缩进写 materials: [网址名, …]") is None:
         return None
     r.unknown_fields(where, MODULE_FIELDS, "模块")
     title = r.text(where + ("title",), required=True)
     key = r.slug(where + ("key",)) or f"m{index + 1}"
-    module = Module(key=key, title=title, description=_markdown(r, where + ("description",), DESCRIPTION_MAX, ""))
+    module = Module(key=key, title=title, description=markdown(where + ("description",), DESCRIPTION_MAX, ""))
     module.slugs = r.text_list(where + ("materials",))
     include_raw = r.raw(where + ("include",))
     include_entries = include_raw if isinstance(include_raw, list) else [include_raw] if include_raw else []

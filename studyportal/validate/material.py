@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import re
+from collections.abc import Iterator
+from pathlib import Path, PurePath
 
 from studyportal.load.frontmatter import SplitDocument
 from studyportal.model import Material, PolicyDocument, ReadingItem
 from studyportal.problems import Problem
-from studyportal.sanitize.lint import FIX_LINK, markup_problems
+from studyportal.sanitize.lint import FIX_LINK, blank_code, markup_problems
 from studyportal.sanitize.urls import check_link
+from studyportal.scaffold import PLACEHOLDERS
 from studyportal.slugs import slugify
 from studyportal.validate.fields import SLUG_RE, FieldReader, slug_problem
+from studyportal.validate.links import AssetNames, scan_references
 from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
 
 SUMMARY_MAX = 120
@@ -50,8 +54,13 @@ ITEM_FIELDS = ["title", "author", "link", "material", "required", "quarter", "no
 DOCUMENT_FIELDS = ["title", "issuer", "number", "date", "link"]
 
 
-def validate_material(doc: SplitDocument, shown_path: str, problems: list[Problem]) -> Material | None:
-    """Check one split Markdown file; returns the material, or None when it is unusable."""
+def validate_material(
+    doc: SplitDocument, shown_path: str, problems: list[Problem], source: Path | None = None, root: Path | None = None
+) -> Material | None:
+    """Check one split Markdown file; returns the material, or None when it is unusable.
+
+    ``source`` (the file) and ``root`` (the materials folder) locate the pictures and attachments the body names.
+    """
     if doc.meta is None:
         return None
     r = FieldReader(doc.meta, shown_path, problems)
@@ -98,6 +107,18 @@ def validate_material(doc: SplitDocument, shown_path: str, problems: list[Proble
     if not doc.body.strip():
         problems.append(Problem(shown_path, doc.body_line, "正文是空的", "在结束的 --- 之后写上正文内容", field="正文"))
     _check_body(doc.body, doc.body_line, shown_path, slug, problems)
+    material.references = scan_references(
+        doc.body,
+        shown=shown_path,
+        first_line=doc.body_line,
+        source=source,
+        root=root,
+        names=AssetNames(),
+        problems=problems,
+        draft=material.draft,
+    )
+    if not material.draft:
+        _placeholders(r, doc, shown_path, problems)
     if kind == "reading-list":
         material.items = _reading_items(r)
     elif kind == "class-outline":
@@ -144,13 +165,84 @@ def _check_body(body: str, line: int, shown_path: str, slug: str, problems: list
             )
         )
     problems.extend(markup_problems(body, shown_path, line, f"materials/{slug}/"))
+    problems.extend(renderer_limits(body, shown_path, line))
+
+
+# Python-Markdown recurses once per level of list nesting and per * or _ of an emphasis run: past about 240
+# levels, or 1900 marks in a row, the build stops with a RecursionError. Nothing a lesson needs comes near.
+LIST_INDENT_MAX = 400  # columns before a list marker: a hundred levels of four spaces
+EMPHASIS_RUN_MAX = 500
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
+_DEEP = re.compile(rf"[ \t]{{{LIST_INDENT_MAX // 4 + 1}}}")  # with tabs: 101 characters of indentation at least
+_EMPHASIS_RUN = re.compile(rf"\*{{{EMPHASIS_RUN_MAX},}}|_{{{EMPHASIS_RUN_MAX},}}")
+
+
+def renderer_limits(text: str, shown_path: str, first_line: int, field: str = "正文") -> list[Problem]:
+    """Errors for Markdown the site generator cannot render at all (it would stop the build): absurd nesting, endless ``****``."""
+    deep = " " * (LIST_INDENT_MAX // 4 + 1) in text or ("\t" in text and _DEEP.search(text))
+    if not (deep or "*" * EMPHASIS_RUN_MAX in text or "_" * EMPHASIS_RUN_MAX in text):
+        return []  # the usual case, found with plain substring tests
+    problems = []
+    text = blank_code(text)
+    for match in _LIST_ITEM.finditer(text):
+        indent = len(match.group(1).expandtabs(4))
+        if indent > LIST_INDENT_MAX:
+            line = first_line + text.count("\n", 0, match.start())
+            message = f"列表缩进太深（{indent} 个空格，约 {indent // 4} 层），网站生成器处理不了"
+            problems.append(Problem(shown_path, line, message, "列表最多嵌套几层；删掉行首多余的空格", field=field))
+            break
+    for match in _EMPHASIS_RUN.finditer(text):
+        line = first_line + text.count("\n", 0, match.start())
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        message = f"连续写了 {len(match.group(0))} 个 {match.group(0)[0]}，网站生成器处理不了"
+        problems.append(Problem(shown_path, line, message, "删掉多余的 * 或 _；要画分隔线，单独一行写 ---", field=field, column=column))
+        break
+    return problems
+
+
+def _placeholders(r: FieldReader, doc: SplitDocument, shown_path: str, problems: list[Problem]) -> None:
+    """A warning for each placeholder ``studyportal new`` wrote that is still there in a published material."""
+    fix = "把示例文字换成这篇材料自己的内容（studyportal new 写的占位文字）"
+    for where, value in _strings(r.located.data, ()):
+        if hit := _PLACEHOLDER.search(value):
+            r.problem(where, f"还是示例文字“{hit.group(0)}”", fix, severity="warning")
+    if not _PLACEHOLDER.search(doc.body):
+        return
+    for i, line in enumerate(doc.body.split("\n")):
+        if hit := _PLACEHOLDER.search(line):
+            message = f"正文里还是示例文字“{hit.group(0)}”"
+            problems.append(Problem(shown_path, doc.body_line + i, message, fix, field="正文", column=hit.start() + 1, severity="warning"))
+
+
+_PLACEHOLDER = re.compile("|".join(map(re.escape, PLACEHOLDERS)))
+
+
+def _strings(value: object, where: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, where + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, where + (i,))
 
 
 def _link(r: FieldReader, where: tuple) -> str:
-    """A link field: kept when a reader may follow it, otherwise a warning and nothing (the site would drop it)."""
+    """A link field: kept when a reader may follow it, otherwise a warning and nothing (the site would drop it).
+
+    It must lead out of the site (``https://…``): a relative path would be a link MkDocs cannot find.
+    """
     link = r.text(where)
     if link and check_link(link).value is None:
         r.problem(where, f"链接“{link[:60]}”{check_link(link).reason}，发布时会被删除", FIX_LINK, severity="warning")
+        return ""
+    if link and not check_link(link).outside and not link.lower().startswith(("mailto:", "tel:")):
+        r.problem(
+            where,
+            f"链接“{link[:60]}”不是网址",
+            "写完整网址（以 https:// 开头）；原文放在本站时，在正文里写 [原文](文件.pdf) 或 [文字](material:网址名)",
+        )
         return ""
     return link
 
