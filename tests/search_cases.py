@@ -2,8 +2,11 @@
 
 Each case is a query as a reader types it, with filters, and what the reader must see: the pages
 that must come first (in order), pages that must be found near the top, and what every result
-must have in common. Both engines (``studyportal search`` and the search box) must satisfy every
-case, and must return the same ranking.
+must have in common. Both engines (``studyportal search`` and the browser's ``engine.js``, in Node
+and in the search box) must satisfy every case, and must return the same ranking. ``MORE`` are
+queries with no expectation of their own whose ranking both must agree on too, and ``SENTENCES``
+and ``TYPED`` are texts both must tokenise alike (``tests/search_fixture.py`` hands all of them to
+the Node tests).
 """
 
 from __future__ import annotations
@@ -64,6 +67,35 @@ CASES = [
     ),
     Case("drafts are never found", "党性分析怎么写", never=("dangxing-fenxi",)),
 ]
+
+
+# Queries with odd syntax and edge cases: both engines must rank them alike (no expectation of their own).
+MORE = [
+    Case("required and prohibited parts", "+党员 -培训"),
+    Case("lunr syntax that means nothing to readers", "党员^2 党章~1 党*"),
+    Case("only a prohibited part", "-党员"),
+    Case("a lone plus: lunr cannot parse it", "+"),
+    Case("quotes around a phrase", "“三会一课”"),
+    Case("a single character", "党"),
+    Case("a word that is a property of every JavaScript object", "constructor"),
+    Case("nothing found", "宇宙飞船"),
+    Case("a common word, every tier", "学习"),
+    Case("a common word, narrowed and with a reader", "党员", audience="secretary", reader="member"),
+    Case("a phrase that is in few texts but whose bigrams are everywhere", "党员学习教育"),
+    Case("full-width and ideographic space", "Ｅ－ｃｏｍ　党"),
+    Case("a field that does not exist", "乡村振兴：2026"),
+]
+
+# Texts both tokenisers must cut alike: real sentences, and queries as readers type them.
+SENTENCES = [
+    "条例对党员教育培训提出了明确的学时要求：党员每年集中学习培训时间一般不少于 32 学时。",
+    "整顿软弱涣散基层党组织是一项经常性工作，不搞“一阵风”。",
+    "对照中央和省、县部署，把乡村振兴2026年重点任务梳理成六个方面。",
+    "农村电商（e-commerce）就是通过互联网把农产品卖出去、把生产生活资料买进来。",
+    "用 ＡＩ 工具写总结？先学会５Ｇ手机的基本操作。",
+]
+TYPED = ["党员教育培训", "e-commerce 电商", "+党员 -培训", "Ｅ－ｃｏｍ　党", "乡村振兴：2026", "党员^2 党章~1 党*", "+", "2019 年 5 月",
+         "constructor", "a" * 45 + " 党", "  ＋党员　－培训  ", "——", "党员" * 60]  # fmt: skip
 
 
 def check(case: Case, urls: list[str], titles: list[str], audiences: list[list[str]], kinds: list[str]) -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from studyportal.search.tokens import doc_terms, fold, parse_query, query_terms, squeeze
+from studyportal.search.index import settings
+from studyportal.search.tokens import fold, parse_query, query_terms, squeeze
 from tests.conftest import build_site, copy_project, open_page, wait_until
-from tests.search_cases import CASES, check
+from tests.search_cases import CASES, SENTENCES, TYPED, check
 from tests.test_search_cli import cli_results
-from tests.test_search_tokens import SENTENCES
 
 pytestmark = pytest.mark.browser
 
@@ -77,9 +77,9 @@ def test_index_loads_only_when_the_reader_searches_and_only_what_the_query_needs
     context, page, log = open_page(browser)
     page.goto(sample_url + "materials/xin-dangzhang/")
     page.wait_for_load_state("load")
-    assert not [u for u in log.urls if u.startswith(sample_url + "search/") or "lunr" in u]  # only the small search.js
+    assert not [u for u in log.urls if u.startswith(sample_url + "search/") or "lunr" in u or "engine" in u]  # only the small search.js
     page.keyboard.press("/")
-    wait_until(page, "!!window.lunr")
+    wait_until(page, "!!window.lunr && !!window.__spSearch")
     assert any(u.endswith("search/data/meta.js") for u in log.urls)
     search_box(page, "乡村振兴2026")
     shards = [u for u in log.urls if "/search/data/p/" in u]
@@ -142,22 +142,21 @@ def test_without_javascript_pages_read_and_navigate_and_search_is_simply_absent(
 
 
 def test_the_browser_tokenises_and_parses_exactly_like_python(browser, sample_url):
+    """Node runs the engine on every case (tests/js/); this checks a real browser runs it alike, with the rules from the index."""
     context, page, _ = open_page(browser)
     page.goto(sample_url)
     page.keyboard.press("/")
-    wait_until(page, "!!window.lunr")
-    samples = SENTENCES + ["党员教育培训", "e-commerce 电商", "+党员 -培训", "Ｅ－ｃｏｍ　党", "乡村振兴：2026", "党员^2 党章~1 党*", "+"]
-    samples.append("2019 年 5 月")
+    wait_until(page, "!!window.lunr && !!window.__spSearch")
+    samples = SENTENCES + TYPED
     js = page.evaluate(
-        """xs => xs.map(x => ({fold: __spSearch.fold(x), squeeze: __spSearch.squeeze(__spSearch.fold(x)),
-             doc: __spSearch.docTerms(x), query: __spSearch.queryTerms(x),
-             parts: __spSearch.parseQuery(x).map(p => [p.text, p.terms, p.presence])}))""",
-        samples,
+        """([xs, rules]) => { const t = __spSearch.tokens(rules);
+             return xs.map(x => ({fold: t.fold(x), squeeze: t.squeeze(t.fold(x)), query: t.queryTerms(x),
+                                  parts: t.parseQuery(x).map(p => [p.text, p.terms, p.presence])})); }""",
+        [samples, settings()],
     )
     for text, got in zip(samples, js, strict=True):
         assert got["fold"] == fold(text)
         assert got["squeeze"] == squeeze(fold(text))
-        assert got["doc"] == doc_terms(text)
         assert got["query"] == query_terms(text)
         assert got["parts"] == [[p.text, list(p.terms), p.presence] for p in parse_query(text)]
     context.close()

@@ -25,8 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @given(st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 63)), max_size=50))
 def test_posting_strings_round_trip(pairs):
+    """The build's encoder, fed the table weight of each level, writes what the decoder reads back."""
     postings = sorted({d: lv for d, lv in pairs}.items())
-    assert codec.decode_postings(codec.encode_postings(postings)) == postings
+    table = codec.weight_table()
+    encoder = codec.PostingsEncoder()
+    for doc, lvl in postings:
+        encoder.add(doc, {"t": table[lvl], "u": 1.0})
+    assert codec.decode_postings(encoder.strings().get("t", "")) == postings
+    assert encoder.postings == 2 * len(postings)
 
 
 def test_weight_levels_are_monotonic_and_close():
@@ -34,6 +40,7 @@ def test_weight_levels_are_monotonic_and_close():
     assert table == sorted(table) and len(table) == codec.LEVELS and table[0] == 0
     for w in (0.001, 0.02, 0.7, 3.3, 45.0, 400.0):
         assert abs(table[codec.level(w)] - w) / w < 0.12
+    assert [codec.level(w) for w in table] == list(range(codec.LEVELS))  # each level's own weight is that level
 
 
 def test_shard_hash_is_fnv1a():

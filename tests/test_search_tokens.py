@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 
 import jieba
@@ -9,15 +11,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyportal.search.tokens import doc_terms, fold, parse_query, query_terms, squeeze, term_counts
-
-SENTENCES = [
-    "条例对党员教育培训提出了明确的学时要求：党员每年集中学习培训时间一般不少于 32 学时。",
-    "整顿软弱涣散基层党组织是一项经常性工作，不搞“一阵风”。",
-    "对照中央和省、县部署，把乡村振兴2026年重点任务梳理成六个方面。",
-    "农村电商（e-commerce）就是通过互联网把农产品卖出去、把生产生活资料买进来。",
-    "用 ＡＩ 工具写总结？先学会５Ｇ手机的基本操作。",
-]
+from studyportal.search.tokens import (
+    HAN_RANGES,
+    MAX_WORD,
+    doc_terms,
+    fold,
+    highlight,
+    is_han,
+    parse_query,
+    query_terms,
+    rules,
+    snippet,
+    squeeze,
+    term_counts,
+)
+from tests.search_cases import SENTENCES
 
 
 def matches(query: str, text: str) -> bool:
@@ -68,7 +76,10 @@ def test_non_matches_stay_non_matches():
 
 
 def test_document_terms_are_bigrams_characters_and_words():
-    assert doc_terms("党组织 e-Commerce，2026年") == ["党", "组", "织", "党组", "组织", "e", "commerce", "2026", "年"]
+    text = "党组织 e-Commerce，2026年，组织"
+    assert sorted(doc_terms(text)) == sorted(["党", "组", "织", "党组", "组织", "e", "commerce", "2026", "年", "组", "织", "组织"])
+    assert term_counts(text) == Counter(doc_terms(text))
+    assert term_counts("x" * MAX_WORD + " " + "y" * (MAX_WORD + 1)) == Counter({"x" * MAX_WORD: 1})  # longer words are not indexed
 
 
 def test_query_terms_are_bigrams_unless_a_run_has_one_character():
@@ -104,6 +115,48 @@ def test_query_parsing_keeps_lunr_presence_and_ignores_its_other_syntax(query, p
     assert [(p.text, p.presence) for p in parse_query(query)] == parts
 
 
-@given(st.text(alphabet=st.sampled_from(list("党员组织教育培训乡村振兴ＡａZz09０９ -，。\n　（）")), max_size=60))
-def test_fast_counting_equals_the_reference_tokeniser(text):
-    assert term_counts(text) == Counter(doc_terms(text))
+def plain_document_terms(text: str) -> list[str]:
+    """The document rule written the plain way, run by run: every Han character and bigram; a Latin word up to MAX_WORD."""
+    out: list[str] = []
+    for run in re.findall(f"[{HAN_RANGES}]+|[0-9a-z]+", fold(text)):
+        if is_han(run[0]):
+            out += list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
+        elif len(run) <= MAX_WORD:
+            out.append(run)
+    return out
+
+
+@given(st.text(alphabet=st.sampled_from(list("党员组织教育培训乡村振兴ＡａZz09０９ -，。\n　（）")), max_size=90))
+def test_the_fast_document_tokeniser_follows_the_plain_rule(text):
+    assert term_counts(text) == Counter(plain_document_terms(text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("党员组织教育培训乡村振兴ＡａZz09０９ -，。\n　（）")), max_size=90))
+def test_query_terms_are_document_terms_of_the_same_text(text):
+    """A query finds the text it was copied from: its terms (but words cut at MAX_WORD) are terms of that text."""
+    terms = term_counts(text)
+    assert all(t in terms for t in query_terms(text) if len(t) < MAX_WORD)
+
+
+def test_one_highlighter_for_titles_and_snippets():
+    parts = parse_query("党员教育培训 E-commerce")
+    terms = {t for p in parts for t in p.terms}
+    assert highlight("农村党员教育", 0, 6, terms) == [("农村", False), ("党员教育", True)]
+    marked = [("Ｅ", True), ("－", False), ("ＣＯＭＭＥＲＣＥ", True), (" 电商", False)]
+    assert highlight("Ｅ－ＣＯＭＭＥＲＣＥ 电商", 0, 13, terms) == marked
+    assert highlight("ecommerce", 0, 9, terms) == [("ecommerce", False)]  # a whole word, not the word commerce
+    pieces = snippet("前言" * 40 + "抓好党员教育培训工作" + "后记" * 60, parts)
+    assert pieces[0] == ("…", False) and pieces[-1] == ("…", False) and ("党员教育培训", True) in pieces
+    text = "".join(t for t, _ in pieces[1:-1])
+    assert len(text) == rules()["snippet"] and text.index("党员教育培训") == rules()["lead"]
+
+
+def test_the_rules_the_browser_reads_describe_exactly_what_python_does():
+    """``meta.js`` carries ``rules()``: its Han blocks are Python's, and its fold table folds ASCII case and width, nothing else."""
+    r = rules()
+    assert "".join(f"{chr(a)}-{chr(b)}" for a, b in r["han"]) == HAN_RANGES
+    table = {c: to + c - a for a, b, to in r["fold"] for c in range(a, b + 1)}
+    for c in range(0x10000):
+        ch = chr(c)
+        folds = "A" <= ch <= "Z" or 0xFF01 <= c <= 0xFF5E or c == 0x3000
+        assert fold(ch) == chr(table.get(c, c)) == (unicodedata.normalize("NFKC", ch).lower() if folds else ch), hex(c)

@@ -1,8 +1,9 @@
 """Chinese search: bigram tokens, an index built at build time, queried in the browser and the terminal.
 
-Plain Python, no MkDocs import: ``tokens`` (the shared token scheme), ``extract`` (text of a
-rendered page), ``index`` (building the compact index), ``codec`` (its file format), ``query``
-(ranking, the same rules as ``studyportal/assets/search/search.js``).
+Plain Python, no MkDocs import: ``tokens`` (the token rule and the highlighter), ``extract`` (text
+of a rendered page), ``index`` (building the compact index, with the settings the browser reads from
+it), ``codec`` (its file format), ``query`` (ranking, the same rules as the browser's
+``studyportal/assets/search/engine.js``; ``search.js`` is the search box around it).
 """
 
 from studyportal.search.index import INDEX_DIR, IndexBuilder, SearchDoc

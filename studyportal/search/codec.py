@@ -1,23 +1,23 @@
-"""The compact on-disk format of the search index, shared with ``assets/search/search.js``.
+"""The compact on-disk format of the search index, read by ``query.py`` here and ``assets/search/engine.js`` in the browser.
 
 Files live under ``search/data/`` in the site and are JavaScript, not JSON, so that a page opened from
 ``file://`` can load them with ``<script>`` tags (no fetch/XHR of local files)::
 
-    __spSearchLoad("m", 0, {...});      search/data/meta.js    documents, shard count, weight table
+    __spSearchLoad("m", 0, {...});      search/data/meta.js    documents, shard count, weight table, rules
     __spSearchLoad("p", 7, {...});      search/data/p/7.js     postings of the terms whose hash is 7
     __spSearchLoad("t", 12, [...]);     search/data/t/12.js    summary and text of a few documents
 
 A posting list is a string over the base64url alphabet: for each document, in increasing id
 order, the gap to the previous id as a little-endian varint (5 bits per character, values ≥ 32
 mean "more follows"), then one character for the weight level (0–63, looked up in the meta's
-weight table).
+weight table). :class:`PostingsEncoder` writes them, :func:`decode_postings` reads them.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
+from bisect import bisect_right
 from typing import Any
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -27,7 +27,6 @@ LEVELS = 64
 W_MIN = 0.001  # lunr rounds weights to three decimals: the smallest non-zero weight
 W_MAX = 500.0
 _RATIO = (W_MAX / W_MIN) ** (1 / (LEVELS - 2))
-_LOG_RATIO = math.log(_RATIO)
 
 
 def weight_table() -> list[float]:
@@ -35,17 +34,15 @@ def weight_table() -> list[float]:
     return [0.0] + [float(f"{W_MIN * _RATIO**i:.4g}") for i in range(LEVELS - 1)]
 
 
-def level(weight: float) -> int:
-    """The nearest level of a weight on the logarithmic scale."""
-    if weight <= 0:
-        return 0
-    return max(1, min(LEVELS - 1, 1 + round(math.log(weight / W_MIN) / _LOG_RATIO)))
-
-
 # Geometric midpoints between levels: ``bisect_right(LEVEL_BOUNDS, w)`` is the level of w (0 for w = 0).
 LEVEL_BOUNDS = [1e-12] + [W_MIN * _RATIO ** (i - 0.5) for i in range(1, LEVELS - 1)]
 # The two characters of a posting whose gap is below 32: PAIRS[gap * 64 + level].
 PAIRS = [ALPHABET[g] + ALPHABET[lv] for g in range(32) for lv in range(LEVELS)]
+
+
+def level(weight: float) -> int:
+    """The nearest level of a weight on the logarithmic scale."""
+    return bisect_right(LEVEL_BOUNDS, weight)
 
 
 def varint(n: int) -> str:
@@ -57,14 +54,30 @@ def varint(n: int) -> str:
     return out + ALPHABET[n]
 
 
-def encode_postings(postings: list[tuple[int, int]]) -> str:
-    """``[(doc id, level), …]`` in increasing id order → posting string."""
-    out: list[str] = []
-    prev = -1
-    for doc, lvl in postings:
-        out.append(varint(doc - prev - 1) + ALPHABET[lvl])
-        prev = doc
-    return "".join(out)
+class PostingsEncoder:
+    """Every term's posting string, built one document at a time in increasing document id order."""
+
+    def __init__(self) -> None:
+        self._lists: dict[str, list[Any]] = {}  # term → [last doc id, posting pieces…]
+        self.postings = 0
+
+    def add(self, doc: int, weights: dict[str, float]) -> None:
+        """Append ``doc`` to the posting list of each term in ``weights``, at the level of its weight."""
+        lists = self._lists
+        bounds = LEVEL_BOUNDS
+        self.postings += len(weights)
+        for term, weight in weights.items():
+            lvl = bisect_right(bounds, weight)  # level(weight), inlined: this runs for every posting
+            p = lists.get(term)
+            if p is None:
+                p = lists[term] = [-1]
+            gap = doc - p[0] - 1
+            p[0] = doc
+            p.append(PAIRS[gap * 64 + lvl] if gap < 32 else varint(gap) + ALPHABET[lvl])
+
+    def strings(self) -> dict[str, str]:
+        """Term → posting string."""
+        return {term: "".join(p[1:]) for term, p in self._lists.items()}
 
 
 def decode_postings(data: str) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from studyportal.search.index import SEARCH_KINDS
+from studyportal.search.index import PAGE, SEARCH_KINDS
 from studyportal.search.query import Hit, IndexMissing, SiteIndex, search
 from studyportal.vocabulary import AUDIENCES
 
@@ -41,7 +41,7 @@ def _as_json(rank: int, h: Hit) -> dict:
 @click.option("--audience", type=click.Choice(list(AUDIENCES)), help="只看某类学习对象的材料")
 @click.option("--kind", type=click.Choice(list(SEARCH_KINDS)), help="只看某种类型")
 @click.option("--reader", type=click.Choice(list(AUDIENCES)), help="我是谁：同等相关时优先这类学习对象的材料")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="最多显示几条")
+@click.option("--limit", default=PAGE, show_default=True, type=click.IntRange(1, 1000), help="最多显示几条")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式")
 def search_command(query: str, site_dir: Path, audience: str | None, kind: str | None, reader: str | None, limit: int, fmt: str) -> None:
     try:

@@ -5,18 +5,18 @@ from __future__ import annotations
 import math
 import shutil
 import time
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from studyportal.search import codec
-from studyportal.search.tokens import term_counts
+from studyportal.search import codec, tokens
 from studyportal.vocabulary import AUDIENCES, KINDS
 
 INDEX_DIR = "search/data"  # beside, not over, a hand-written docs/search.md page
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: meta.js carries the rules the browser's engine needs ("rules")
+PAGE = 10  # results shown at a time, and more on request, in the search box and the terminal
 # Fields and their boosts (lunr field boosts): the title matters most, then summary, then headings.
 FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("summary", 3.0), ("headings", 2.0), ("body", 1.0))
 K1, B = 1.2, 0.75  # lunr's BM25 parameters
@@ -90,6 +90,25 @@ def lunr_weights(docs: list[dict[str, Counter[str]]], boosts: dict[str, float]) 
         yield weights
 
 
+def settings() -> dict[str, Any]:
+    """What Python and the browser's engine must agree on, carried to it in ``meta.js``: token rule, posting alphabet, page size."""
+    return {**tokens.rules(), "alphabet": codec.ALPHABET, "page": PAGE}
+
+
+def _doc_entry(d: SearchDoc, kinds: list[str], audiences: list[str]) -> list[Any]:
+    """``[url, title, kind, audiences bit mask, required]`` of ``meta.js``; trailing zeros left out (most pages are not required)."""
+    entry = [
+        d.url,
+        d.title,
+        kinds.index(d.kind) if d.kind in SEARCH_KINDS else kinds.index("page"),
+        sum(1 << audiences.index(a) for a in set(d.audiences) if a in AUDIENCES),
+        1 if d.required else 0,
+    ]
+    while entry[-1] == 0 and len(entry) > 3:
+        entry.pop()
+    return entry
+
+
 class IndexBuilder:
     """Collects pages during the build and writes ``search/data/`` into the site."""
 
@@ -104,7 +123,7 @@ class IndexBuilder:
     def count(self) -> None:
         """Tokenise the pages added since the last call (the helper process does it between pages)."""
         for doc in self.docs[len(self.counts) :]:
-            self.counts.append({f: term_counts(text) for f, text in doc.fields().items()})
+            self.counts.append({f: tokens.term_counts(text) for f, text in doc.fields().items()})
 
     def build(self) -> BuiltIndex:
         """All index files, deterministic for the same pages."""
@@ -112,27 +131,10 @@ class IndexBuilder:
         order = sorted(range(len(self.docs)), key=lambda i: self.docs[i].url)
         docs = [self.docs[i] for i in order]
         counts = [self.counts[i] for i in order]
-        boosts = dict(FIELDS)
-        # One pass: weight → level → the posting string of each term grows by one entry.
-        state: dict[str, list] = {}  # term → [last doc id, posting pieces…]
-        pair = codec.PAIRS
-        alphabet = codec.ALPHABET
-        bounds = codec.LEVEL_BOUNDS
-        npostings = 0
-        for doc_id, weights in enumerate(lunr_weights(counts, boosts)):
-            npostings += len(weights)
-            for t, value in weights.items():
-                lvl = bisect_right(bounds, value)
-                p = state.get(t)
-                if p is None:
-                    p = state[t] = [-1]
-                gap = doc_id - p[0] - 1
-                p[0] = doc_id
-                if gap < 32:
-                    p.append(pair[gap * 64 + lvl])
-                else:
-                    p.append(codec.varint(gap) + alphabet[lvl])
-        encoded = {t: "".join(p[1:]) for t, p in state.items()}
+        encoder = codec.PostingsEncoder()
+        for doc_id, weights in enumerate(lunr_weights(counts, dict(FIELDS))):
+            encoder.add(doc_id, weights)
+        encoded = encoder.strings()
         total = sum(len(t) * 3 + len(v) + 6 for t, v in encoded.items())
         shards = 1
         while shards < 4096 and total / shards > SHARD_TARGET:
@@ -149,7 +151,7 @@ class IndexBuilder:
         audiences = list(AUDIENCES)
         meta = {
             "v": FORMAT_VERSION,
-            "n": len(docs),
+            "rules": settings(),
             "shards": shards,
             "chunk": chunk,
             "w": codec.weight_table(),
@@ -157,16 +159,7 @@ class IndexBuilder:
             "kindNames": [SEARCH_KINDS[k] for k in kinds],
             "audiences": audiences,
             "audienceNames": [AUDIENCES[a] for a in audiences],
-            "docs": [
-                [
-                    d.url,
-                    d.title,
-                    kinds.index(d.kind) if d.kind in SEARCH_KINDS else kinds.index("page"),
-                    sum(1 << audiences.index(a) for a in set(d.audiences) if a in AUDIENCES),
-                    1 if d.required else 0,
-                ]
-                for d in docs
-            ],
+            "docs": [_doc_entry(d, kinds, audiences) for d in docs],
         }
         files = {f"{INDEX_DIR}/meta.js": codec.to_script("m", 0, meta)}
         for k, data in enumerate(by_shard):
@@ -174,7 +167,7 @@ class IndexBuilder:
         for k in range(0, len(texts), chunk):
             files[f"{INDEX_DIR}/t/{k // chunk}.js"] = codec.to_script("t", k // chunk, texts[k : k + chunk])
         size = sum(len(v.encode("utf-8")) for v in files.values())
-        return BuiltIndex(files, len(docs), len(encoded), npostings, shards, size)
+        return BuiltIndex(files, len(docs), len(encoded), encoder.postings, shards, size)
 
     def write(self, site_dir: Path) -> BuiltIndex:
         """Replace ``site_dir/search/data/`` with the freshly built index; returns it with its figures."""

@@ -10,9 +10,10 @@ from studyportal.search.extract import first_paragraph, page_text
 from studyportal.search.index import SearchDoc
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "search"
-# Where the plugin copies the browser files inside the site (search.js loads lunr.min.js from here).
+# Where the plugin copies the browser files inside the site: the search box (search.js, which the
+# header loads) loads the engine (engine.js) and lunr.min.js from here when the reader opens it.
 ASSET_DIR = "assets/studyportal/search"
-ASSET_FILES = ("search.js", "search.css", "lunr.min.js")
+ASSET_FILES = ("search.js", "engine.js", "search.css", "lunr.min.js")
 STYLESHEET = f"{ASSET_DIR}/search.css"
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1\s*>", re.S | re.I)
 

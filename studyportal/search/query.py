@@ -1,7 +1,8 @@
 """Querying the built index from Python — the same tokeniser, lunr scoring and ranking rules as the browser.
 
-``assets/search/search.js`` is the browser's copy of :func:`search`; keep the two in step (the tests
-run the same cases through both).
+``assets/search/engine.js`` is the browser's copy of :func:`search` (tokens and highlighting come from
+``tokens.py``'s rule, which the index carries to it); keep the two in step: ``tests/js/engine.test.js``
+runs the cases of ``tests/search_cases.py`` through both and asserts the same rankings.
 
 Ranking, most important first:
 
@@ -17,7 +18,6 @@ Ranking, most important first:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,14 +29,11 @@ from lunr.token_set import TokenSet
 from lunr.vector import Vector
 
 from studyportal.search import codec
-from studyportal.search.index import INDEX_DIR
-from studyportal.search.tokens import HAN_RANGES, QueryPart, fold, parse_query, squeeze
+from studyportal.search.index import INDEX_DIR, PAGE
+from studyportal.search.tokens import QueryPart, fold, highlight, parse_query, snippet, squeeze
 
 FIELD = "b"  # the single lunr field of the query-time index: weights are already summed over fields
-SNIPPET = 110  # characters of text around the match
-LEAD = 24  # characters shown before the match
 _PRESENCE = {"optional": QueryPresence.OPTIONAL, "required": QueryPresence.REQUIRED, "prohibited": QueryPresence.PROHIBITED}
-_RUN = re.compile(f"[{HAN_RANGES}]+|[0-9a-z]+")
 
 
 class IndexMissing(FileNotFoundError):
@@ -53,7 +50,8 @@ class SiteIndex:
             raise IndexMissing(str(meta_path))
         _, _, self.meta = codec.from_script(meta_path.read_text(encoding="utf-8"))
         self.weights: list[float] = self.meta["w"]
-        self.docs: list[list[Any]] = self.meta["docs"]
+        # [url, title, kind, audiences bit mask, required], the trailing zeros written out.
+        self.docs: list[list[Any]] = [(d + [0, 0])[:5] for d in self.meta["docs"]]
         self._shards: dict[int, dict[str, str]] = {}
         self._texts: dict[int, list[list[str]]] = {}
         self.files_read: list[str] = []
@@ -131,7 +129,7 @@ def search(
     audience: str | None = None,
     kind: str | None = None,
     reader: str | None = None,
-    limit: int = 10,
+    limit: int = PAGE,
 ) -> SearchResult:
     """Ranked results for ``query``, narrowed to one audience and/or kind; ``reader`` is the reader's own audience."""
     parts = parse_query(query)
@@ -188,56 +186,3 @@ def search(
         h.snippet = snippet(f"{summary} · {body}" if summary and body else summary or body, positive)
         h.title_marks = highlight(h.title, 0, len(h.title), {t for p in positive for t in p.terms})
     return SearchResult(hits, len(cands), parts)
-
-
-def snippet(text: str, parts: list[QueryPart]) -> list[tuple[str, bool]]:
-    """About :data:`SNIPPET` characters of ``text`` around the first match, as (text, highlighted) pieces."""
-    folded = fold(text)
-    terms = {t for p in parts for t in p.terms}
-    anchor = -1
-    for needles in ([p.text for p in parts], sorted(terms)):
-        found = [i for i in (folded.find(n) for n in needles) if i >= 0]
-        if found:
-            anchor = min(found)
-            break
-    start = max(0, anchor - LEAD)
-    end = min(len(text), start + SNIPPET)
-    start = max(0, min(start, end - SNIPPET))
-    out = highlight(text, start, end, terms)
-    if start > 0:
-        out.insert(0, ("…", False))
-    if end < len(text):
-        out.append(("…", False))
-    return out
-
-
-def highlight(text: str, start: int, end: int, terms: set[str]) -> list[tuple[str, bool]]:
-    """``text[start:end]`` cut into pieces, highlighted where a query term occurs (bigrams chain into phrases)."""
-    folded = fold(text)
-    marked = [False] * (end - start)
-    for m in _RUN.finditer(folded):
-        run, base = m.group(), m.start()
-        if base >= end:
-            break
-        if m.end() <= start:
-            continue
-        if run[0].isascii():
-            if run in terms:
-                for i in range(base, base + len(run)):
-                    if start <= i < end:
-                        marked[i - start] = True
-            continue
-        for i, ch in enumerate(run):
-            hit2 = i + 1 < len(run) and run[i : i + 2] in terms
-            for j in (i, i + 1) if hit2 else (i,) if ch in terms else ():
-                if start <= base + j < end:
-                    marked[base + j - start] = True
-    pieces: list[tuple[str, bool]] = []
-    i = 0
-    while i < len(marked):
-        j = i
-        while j < len(marked) and marked[j] == marked[i]:
-            j += 1
-        pieces.append((text[start + i : start + j], marked[i]))
-        i = j
-    return pieces

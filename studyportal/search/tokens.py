@@ -1,4 +1,4 @@
-"""The token scheme shared by the index builder (here) and the search box (``assets/search/search.js``).
+"""The token rule, in one place: terms of documents and of queries, and the highlighter that follows it.
 
 Chinese is not segmented into words: every run of Han characters becomes its overlapping character
 bigrams, so a query typed as people type it — a whole phrase without spaces, a part of a word
@@ -9,9 +9,12 @@ query (``党``, ``2026年``'s ``年``) still finds something; queries use single
 runs of length one.
 
 Folding is a fixed, length-preserving table (ASCII letters to lower case, full-width ASCII such as
-``Ａ`` ``２`` ``（`` ``：`` to ASCII) so that both implementations give identical results and snippet offsets stay valid.
-The JavaScript port must stay character-for-character identical; ``tests/test_search_browser.py``
-checks that on real sentences.
+``Ａ`` ``２`` ``（`` ``：`` to ASCII) so that snippet offsets stay valid.
+
+The browser's engine (``assets/search/engine.js``) implements queries and highlighting only (the
+index is built here); it builds its rule from :func:`rules`, which the index carries in ``meta.js``,
+so the character classes, the fold table and the limits are never copied by hand.
+``tests/js/engine.test.js`` checks both give the same terms, parts, highlights and rankings.
 """
 
 from __future__ import annotations
@@ -20,18 +23,38 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# The rule's settings, written into the index for the browser (see :func:`rules`).
+HAN_BLOCKS: tuple[tuple[int, int], ...] = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # first, last code point
+FOLD_RANGES: tuple[tuple[int, int, int], ...] = (  # first, last code point → code point of the first
+    (0x41, 0x5A, 0x61),  # A–Z → a–z
+    (0xFF01, 0xFF20, 0x21),  # full-width ！ … ＠ (so also （ ） ： － ＋) → ASCII
+    (0xFF21, 0xFF3A, 0x61),  # Ａ–Ｚ → a–z
+    (0xFF3B, 0xFF5E, 0x5B),  # full-width ［ … ～, ａ–ｚ included → ASCII
+    (0x3000, 0x3000, 0x20),  # ideographic space
+)
 MAX_WORD = 40  # longer Latin runs (hashes, long URLs) are not indexed
 MAX_QUERY = 100  # characters of a query that count (a pasted paragraph would load every postings file)
+SNIPPET = 110  # characters of text shown around the match
+LEAD = 24  # characters shown before the match
 
-_FOLD: dict[int, int] = {c: c + 32 for c in range(0x41, 0x5B)}  # A-Z → a-z
-# Full-width ASCII (！ to ～, so also （ ） ： － ＋) → ASCII, letters lower-cased.
-_FOLD.update({c: c - 0xFEE0 + (32 if 0xFF21 <= c <= 0xFF3A else 0) for c in range(0xFF01, 0xFF5F)})
-_FOLD[0x3000] = 0x20  # ideographic space
-
+HAN_RANGES = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_BLOCKS)
+_FOLD: dict[int, int] = {c: to + c - first for first, last, to in FOLD_RANGES for c in range(first, last + 1)}
 _RUN = re.compile(f"[{HAN_RANGES}]+|[0-9a-z]+")
 _HAN = re.compile(f"[{HAN_RANGES}]")
+
+
+def rules() -> dict[str, Any]:
+    """What the browser's engine builds the same rule from (``meta.js``, key ``rules``)."""
+    return {
+        "han": [list(b) for b in HAN_BLOCKS],
+        "fold": [list(r) for r in FOLD_RANGES],
+        "maxWord": MAX_WORD,
+        "maxQuery": MAX_QUERY,
+        "snippet": SNIPPET,
+        "lead": LEAD,
+    }
 
 
 def fold(text: str) -> str:
@@ -53,23 +76,6 @@ def is_han(ch: str) -> bool:
     return bool(_HAN.match(ch))
 
 
-def runs(folded: str) -> list[str]:
-    """Maximal runs of Han characters and of ``[0-9a-z]`` in already-folded text."""
-    return _RUN.findall(folded)
-
-
-def doc_terms(text: str) -> list[str]:
-    """Every index term of a document field, with repetitions (for term frequencies)."""
-    out: list[str] = []
-    for run in runs(fold(text)):
-        if is_han(run[0]):
-            out.extend(run)
-            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
-        elif len(run) <= MAX_WORD:
-            out.append(run)
-    return out
-
-
 _NON_HAN = re.compile(f"[^{HAN_RANGES}]+")
 _LATIN = re.compile("[0-9a-z]+")
 _ALNUM_TO_FOLD = re.compile("[A-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
@@ -77,11 +83,12 @@ _STRADDLE = re.compile("(?=(.\x00|\x00.))", re.S)
 
 
 def term_counts(text: str) -> Counter[str]:
-    """``Counter(doc_terms(text))``, computed faster (the build indexes millions of characters)."""
+    """The terms of a document field, counted: every Han character, every bigram of a Han run, every Latin word ≤ MAX_WORD."""
     # Punctuation is a separator folded or not: fold only when a letter or digit needs it.
     folded = fold(text) if _ALNUM_TO_FOLD.search(text) else text
     counts = Counter(_NON_HAN.sub("", folded))
-    # Bigrams of all Han runs at once: runs joined by NUL, then the pairs that straddle a NUL dropped.
+    # Bigrams of all Han runs at once (the build indexes millions of characters): runs joined by NUL,
+    # then the pairs that straddle a NUL dropped.
     joined = _NON_HAN.sub("\x00", folded)
     counts.update(map(operator.add, joined, joined[1:]))
     for broken in set(_STRADDLE.findall(joined)):
@@ -90,18 +97,22 @@ def term_counts(text: str) -> Counter[str]:
     return counts
 
 
+def doc_terms(text: str) -> list[str]:
+    """The terms of :func:`term_counts` as a list, each repeated as often as it occurs (for lunr.py's ``Builder``)."""
+    return list(term_counts(text).elements())
+
+
 def query_terms(text: str) -> list[str]:
-    """The distinct terms of one query part, in order: bigrams of Han runs (one character alone if the run has one)."""
-    out: list[str] = []
-    for run in runs(fold(text)):
-        if is_han(run[0]):
-            grams = [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    """The distinct terms of one query part, in order: bigrams of Han runs (the character alone if the run has one), Latin words."""
+    out: dict[str, None] = {}
+    for run in _RUN.findall(fold(text)):
+        if not is_han(run[0]):
+            out[run[:MAX_WORD]] = None
+        elif len(run) == 1:
+            out[run] = None
         else:
-            grams = [run[:MAX_WORD]]
-        for g in grams:
-            if g not in out:
-                out.append(g)
-    return out
+            out.update(dict.fromkeys(run[i : i + 2] for i in range(len(run) - 1)))
+    return list(out)
 
 
 @dataclass(frozen=True)
@@ -142,3 +153,56 @@ def parse_query(query: str) -> list[QueryPart]:
         if terms:
             parts.append(QueryPart(_EDGES.sub("", text), terms, presence))
     return parts
+
+
+def snippet(text: str, parts: list[QueryPart]) -> list[tuple[str, bool]]:
+    """About :data:`SNIPPET` characters of ``text`` around the first match, as (text, highlighted) pieces."""
+    folded = fold(text)
+    terms = {t for p in parts for t in p.terms}
+    anchor = -1
+    for needles in ([p.text for p in parts], sorted(terms)):
+        found = [i for i in (folded.find(n) for n in needles) if i >= 0]
+        if found:
+            anchor = min(found)
+            break
+    start = max(0, anchor - LEAD)
+    end = min(len(text), start + SNIPPET)
+    start = max(0, min(start, end - SNIPPET))
+    out = highlight(text, start, end, terms)
+    if start > 0:
+        out.insert(0, ("…", False))
+    if end < len(text):
+        out.append(("…", False))
+    return out
+
+
+def highlight(text: str, start: int, end: int, terms: set[str]) -> list[tuple[str, bool]]:
+    """``text[start:end]`` cut into pieces, highlighted where a query term occurs (bigrams chain into phrases)."""
+    folded = fold(text)
+    marked = [False] * (end - start)
+    for m in _RUN.finditer(folded):
+        run, base = m.group(), m.start()
+        if base >= end:
+            break
+        if m.end() <= start:
+            continue
+        if not is_han(run[0]):
+            if run in terms:
+                for i in range(base, base + len(run)):
+                    if start <= i < end:
+                        marked[i - start] = True
+            continue
+        for i, ch in enumerate(run):
+            hit2 = i + 1 < len(run) and run[i : i + 2] in terms
+            for j in (i, i + 1) if hit2 else (i,) if ch in terms else ():
+                if start <= base + j < end:
+                    marked[base + j - start] = True
+    pieces: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(marked):
+        j = i
+        while j < len(marked) and marked[j] == marked[i]:
+            j += 1
+        pieces.append((text[start + i : start + j], marked[i]))
+        i = j
+    return pieces
