@@ -162,10 +162,13 @@ def body_length(rng: random.Random, kind: str, audiences: list[str]) -> int:
 
 
 def kind_fields(kind: str, w: Writer) -> str:
+    def plain(text: str) -> str:  # YAML list items: no Markdown bold (a leading * would be a YAML alias)
+        return text.replace("*", "")
+
     if kind == "class-outline":
         return (
-            f"objectives: [{w.sentence()[:20]}, {w.sentence()[:20]}]\nduration: {w.rng.choice([45, 60, 90])}\n"
-            f"discussion: [{w.sentence()[:24]}？]\n"
+            f"objectives: [{plain(w.sentence())[:20]}, {plain(w.sentence())[:20]}]\nduration: {w.rng.choice([45, 60, 90])}\n"
+            f"discussion: [{plain(w.sentence())[:24]}？]\n"
         )
     if kind == "policy-explainer":
         title = f"《关于{w.word()}{w.word()}工作的意见》"
