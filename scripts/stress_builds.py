@@ -21,19 +21,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers import CURRICULUM  # noqa: E402  (the same small curriculum the tests use)
+
 SMALL = ("xin-dangzhang", "dangyuan-yiwu-quanli", "dangfei-jiaona", "dangyuan-jiaoyu-guanli-tiaoli")
-CURRICULUM = """audience: member
-title: 普通党员学习课程
-introduction: 每课短小好学。
-phases:
-  - title: 组织实施
-    start: 2026-03-01
-    end: 2026-10-31
-modules:
-  - key: dangzhang
-    title: 学党章
-    materials: [{slugs}]
-"""
 LEFTOVER = re.compile(r"\.site\.(new-.*|old.*)")
 
 
