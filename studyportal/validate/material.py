@@ -234,8 +234,9 @@ def _link(r: FieldReader, where: tuple) -> str:
     It must lead out of the site (``https://…``): a relative path would be a link MkDocs cannot find.
     """
     link = r.text(where)
-    if link and check_link(link).value is None:
-        r.problem(where, f"链接“{link[:60]}”{check_link(link).reason}，发布时会被删除", FIX_LINK, severity="warning")
+    verdict = check_link(link) if link else None
+    if verdict is not None and verdict.value is None:
+        r.problem(where, f"链接“{link[:60]}”{verdict.reason}，发布时会被删除", FIX_LINK, severity="warning")
         return ""
     if link and not check_link(link).outside and not link.lower().startswith(("mailto:", "tel:")):
         r.problem(
