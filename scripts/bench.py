@@ -1,13 +1,21 @@
-"""Build benchmark: the portal against plain MkDocs + Material on the same synthetic corpus, in one run.
+"""Build benchmark: the portal against plain MkDocs + Material on the same realistic corpus, in one run, one table.
 
-    python scripts/bench.py                 # N = 500, 2000, 5000
-    python scripts/bench.py 2000 --repeat 3
+    python scripts/bench.py                 # N = 2000 and 5000, 3 rounds
+    python scripts/bench.py 500 --repeat 2
 
-For each N it generates a deterministic corpus (scripts/corpus.py) and builds it three ways:
-``portal`` (this project), ``material-prune`` (plain Material, ``navigation.prune``, stock search
-with jieba: the best stock configuration) and ``material-default`` (plain Material, default
-navigation, stock search). It prints median wall time, peak memory, site size and the median and
-maximum HTML size of a material page, with ratios against the stock builds measured in the same run.
+For each N it generates a deterministic corpus (scripts/corpus.py: pages of real length) and, round
+after round, interleaved so that a change in machine load hits every configuration alike, builds:
+
+- ``material-prune``: plain Material with ``navigation.prune`` and its stock search with jieba, the
+  best stock configuration (``material-default``, default navigation, is quadratic: one build, N ≤ 2000);
+- ``portal``: this project, cold (its build cache emptied first);
+- ``portal, no search``: the same without the search index (``STUDYPORTAL_BENCH_NO_SEARCH``), for the
+  index's share of the build;
+- ``portal, warm``: a rebuild after one material's body was edited, with the cache of the build before.
+
+Peak memory is that of every process of a build together (the build and its workers), sampled from
+``/proc`` every 20 ms as proportional set size (PSS: memory shared by forked workers is counted once);
+the sum of resident set sizes is shown beside it. Figures are medians; ratios compare medians of the same run.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from studyportal.render import generator  # noqa: E402
+
 PLAIN_CONFIG = """site_name: 党员学习资料门户
 docs_dir: docs
 theme:
@@ -35,29 +47,87 @@ theme:
 plugins:
   - search
 """
+CACHE = ".studyportal-cache"
 
 
-def run_build(project: Path, site: Path) -> tuple[float, int]:
-    """Build once; returns (wall seconds, peak RSS in bytes) of the mkdocs process."""
+def _children(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(parents.get(p, []))
+    return out
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) in bytes of one process; zeros once it is gone."""
+    pss = rss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+                elif line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return pss, rss
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed PSS and RSS of a process tree until stopped; keeps the peaks."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_pss = self.peak_rss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            sums = [_memory(p) for p in _children(self.pid)]
+            self.peak_pss = max(self.peak_pss, sum(s[0] for s in sums))
+            self.peak_rss = max(self.peak_rss, sum(s[1] for s in sums))
+            self.done.wait(0.02)
+
+
+def run_build(project: Path, site: Path, env: dict[str, str] | None = None) -> dict:
+    """Build once; wall seconds, CPU seconds and peak memory of all the build's processes."""
     shutil.rmtree(site, ignore_errors=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    cmd = generator.build_command(project / "mkdocs.yml", site, quiet=True)
+    full_env = {**generator.build_env(), "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT), **(env or {})}
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=project, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeMemory(proc.pid)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build of {project} failed:\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss * 1024
+    peak_rss = max(sampler.peak_rss, usage.ru_maxrss * 1024)
+    return {"s": elapsed, "cpu": usage.ru_utime + usage.ru_stime, "pss": sampler.peak_pss or peak_rss, "rss": peak_rss}
 
 
 def portal_project(corpus: Path, dest: Path) -> Path:
+    """A portal over the corpus' materials (copied: the warm runs edit one)."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "docs").mkdir(exist_ok=True)
     if not (dest / "materials").exists():
-        (dest / "materials").symlink_to(corpus / "materials")
+        shutil.copytree(corpus / "materials", dest / "materials")
     return dest
 
 
@@ -71,103 +141,96 @@ def plain_project(corpus: Path, dest: Path, prune: bool) -> Path:
     return dest
 
 
-def check_seconds(materials: Path, repeat: int) -> float:
-    """Median wall time of ``studyportal check`` (the trainers' pre-commit step) on the corpus."""
-    cmd = [sys.executable, "-m", "studyportal.cli", "check", str(materials)]
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def edit_one_body(project: Path, round_: int) -> None:
+    """Change one paragraph of one material, as a trainer's commit would."""
+    path = sorted((project / "materials").glob("t000/*.md"))[7]
+    text = path.read_text(encoding="utf-8")
+    marker = "\n\n本段为基准测试修改"
+    text = text.split(marker)[0].rstrip("\n") + f"{marker}第{round_ + 1}次。\n"
+    path.write_text(text, encoding="utf-8")
 
 
-def site_size(site: Path) -> int:
-    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+def measure(n: int, corpus: Path, work: Path, repeat: int, default_max: int) -> dict:
+    """Every configuration at one N, interleaved round by round; medians and peaks."""
+    portal = portal_project(corpus, work / f"portal-{n}")
+    prune = plain_project(corpus, work / f"prune-{n}", prune=True)
+    runs: dict[str, list[dict]] = {k: [] for k in ("prune", "default", "cold", "nosearch", "warm")}
+    for round_ in range(repeat):
+        runs["prune"].append(run_build(prune, work / "site-prune"))
+        shutil.rmtree(portal / CACHE, ignore_errors=True)
+        runs["cold"].append(run_build(portal, work / "site-portal"))
+        edit_one_body(portal, round_)
+        runs["warm"].append(run_build(portal, work / "site-portal"))
+        shutil.rmtree(portal / CACHE, ignore_errors=True)
+        runs["nosearch"].append(run_build(portal, work / "site-nosearch", {"STUDYPORTAL_BENCH_NO_SEARCH": "1"}))
+        if round_ == 0 and n <= default_max:
+            runs["default"].append(run_build(plain_project(corpus, work / f"default-{n}", prune=False), work / "site-default"))
+        print(f"  N = {n}, round {round_ + 1}/{repeat}: " + ", ".join(f"{k} {v[-1]['s']:.1f} s" for k, v in runs.items() if v), flush=True)
+
+    def med(key: str, field: str = "s") -> float:
+        return statistics.median(r[field] for r in runs[key]) if runs[key] else float("nan")
+
+    def peak(key: str, field: str) -> float:
+        return max(r[field] for r in runs[key]) / 2**20
+
+    stock = min(med("prune"), med("default")) if runs["default"] else med("prune")
+    return {
+        "n": n,
+        "runs": repeat,
+        "cold": med("cold"),
+        "stock": stock,
+        "prune": med("prune"),
+        "default": med("default"),
+        "nosearch": med("nosearch"),
+        "warm": med("warm"),
+        "cold_cpu": med("cold", "cpu"),
+        "stock_cpu": med("prune", "cpu"),
+        "pss": peak("cold", "pss"),
+        "rss": peak("cold", "rss"),
+        "stock_pss": peak("prune", "pss"),
+        "warm_pss": peak("warm", "pss"),
+    }
 
 
-def material_pages(site: Path, portal: bool) -> list[int]:
-    pattern = "materials/m*/index.html" if portal else "t*/m*/index.html"
-    return [p.stat().st_size for p in site.glob(pattern)]
-
-
-def measure_interleaved(configs: list[tuple[str, Path, Path, int, bool]]) -> list[dict]:
-    """Build each configuration ``repeat`` times, alternating between them so drift in machine load
-    hits all of them alike; returns one row per configuration with medians."""
-    runs: dict[str, list[tuple[float, int]]] = {name: [] for name, *_ in configs}
-    for round_ in range(max(c[3] for c in configs)):
-        for name, project, site, repeat, _ in configs:
-            if round_ < repeat:
-                runs[name].append(run_build(project, site))
-    rows = []
-    for name, _, site, repeat, portal in configs:
-        pages = material_pages(site, portal)
-        rows.append(
-            {
-                "config": name,
-                "seconds": statistics.median(r[0] for r in runs[name]),
-                "runs": repeat,
-                "peak_mb": max(r[1] for r in runs[name]) / 2**20,
-                "site_mb": site_size(site) / 2**20,
-                "page_median_kb": statistics.median(pages) / 1024 if pages else 0,
-                "page_max_kb": max(pages) / 1024 if pages else 0,
-            }
+def print_table(rows: list[dict]) -> None:
+    print(
+        "\n| N | portal cold s | best stock s | cold / stock | no search s | search overhead | "
+        "peak MB portal (PSS; RSS sum) | peak MB stock | warm s (1 body edited) | warm / cold |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['n']} | {r['cold']:.1f} | {r['stock']:.1f} | **{r['cold'] / r['stock']:.2f}** | {r['nosearch']:.1f} | "
+            f"**{(r['cold'] / r['nosearch'] - 1) * 100:+.0f} %** | **{r['pss']:.0f}** ({r['rss']:.0f}) | {r['stock_pss']:.0f} | "
+            f"{r['warm']:.1f} | **{r['warm'] / r['cold']:.2f}** |"
         )
-    return rows
+    details = "; ".join(
+        f"N = {r['n']}: prune {r['prune']:.1f} s" + (f", default {r['default']:.1f} s" if r["default"] == r["default"] else "")
+        + f", CPU portal {r['cold_cpu']:.0f} s vs stock {r['stock_cpu']:.0f} s"
+        for r in rows
+    )
+    print(f"\nMedians of {rows[0]['runs']} interleaved rounds. Stock: {details}.")
+    sys.stdout.flush()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sizes", nargs="*", type=int, default=[500, 2000, 5000])
-    parser.add_argument("--repeat", type=int, default=3, help="builds per configuration (median reported)")
-    parser.add_argument("--stock-repeat", type=int, default=3, help="builds of the navigation.prune stock configuration")
-    parser.add_argument("--default-repeat", type=int, default=1, help="builds of the slow default-nav configuration")
+    parser.add_argument("sizes", nargs="*", type=int, default=[2000, 5000])
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (medians reported)")
     parser.add_argument("--default-max", type=int, default=2000, help="largest N for the quadratic default-nav build")
     parser.add_argument("--keep", type=Path, default=None, help="keep corpora and sites in this folder")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="sp-bench-"))
     rows = []
-    checks: list[tuple[int, float]] = []
     for n in args.sizes:
         corpus = work / f"corpus-{n}"
         if not corpus.exists():
             generate(n, corpus)
-        configs = [
-            ("portal", portal_project(corpus, work / f"portal-{n}"), work / f"site-portal-{n}", args.repeat, True),
-            ("material-prune", plain_project(corpus, work / f"prune-{n}", prune=True), work / f"site-prune-{n}", args.stock_repeat, False),
-        ]
-        if n <= args.default_max:
-            default_project = plain_project(corpus, work / f"default-{n}", prune=False)
-            configs.append(("material-default", default_project, work / f"site-default-{n}", args.default_repeat, False))
-        results = measure_interleaved(configs)
-        prune = results[1]
-        for r in results:
-            r["n"] = n
-            r["vs_prune"] = r["seconds"] / prune["seconds"]
-            r["vs_default"] = r["seconds"] / results[2]["seconds"] if len(results) > 2 else None
-        rows.extend(results)
-        checks.append((n, check_seconds(corpus / "materials", args.repeat)))
+        rows.append(measure(n, corpus, work, args.repeat, args.default_max))
         print_table(rows)
-        print("\n" + "\n".join(f"studyportal check, N = {k}: {v:.2f} s (median, whole command)" for k, v in checks))
-    by_n = {(r["n"], r["config"]): r for r in rows}
-    if (2000, "portal") in by_n and (5000, "portal") in by_n:
-        growth = by_n[(5000, "portal")]["seconds"] / by_n[(2000, "portal")]["seconds"]
-        print(f"\nportal growth 2000 → 5000: {growth:.2f}× (budget ≤ 2.7×)")
+    print(f"\nMachine: {os.cpu_count()} cores; load average before the last round: {os.getloadavg()[0]:.1f}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def print_table(rows: list[dict]) -> None:
-    header = "| N | config | build s (median) | runs | vs prune | vs default | peak MB | site MB | page median KB | page max KB |"
-    print("\n" + header)
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        vs_default = f"{r['vs_default']:.2f}" if r["vs_default"] is not None else "—"
-        print(
-            f"| {r['n']} | {r['config']} | {r['seconds']:.1f} | {r['runs']} | {r['vs_prune']:.2f} | {vs_default} | "
-            f"{r['peak_mb']:.0f} | {r['site_mb']:.1f} | {r['page_median_kb']:.1f} | {r['page_max_kb']:.1f} |"
-        )
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":

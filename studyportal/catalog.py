@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studyportal.banks.load import BANKS_DIR, load_banks
 from studyportal.load.bounds import MAX_BYTES
 from studyportal.load.frontmatter import Located, parse_yaml, split_front_matter, too_big
+from studyportal.load.git_dates import GitDates, last_commits, updated_date
 from studyportal.load.source import decode_source
 from studyportal.model import Catalog, Curriculum, Material
 from studyportal.names import component_problem
@@ -30,6 +32,7 @@ class LoadResult:
     problems: Problems = field(default_factory=Problems)
     checked_files: int = 0
     sources: list[Path] = field(default_factory=list)
+    git: GitDates | None = None  # how the "updated" dates were found, when asked for (load_catalog(dates_from_git=True))
 
     @property
     def ok(self) -> bool:
@@ -87,8 +90,11 @@ def _ignored(rel: Path) -> bool:
     return any(part.startswith((".", "_")) for part in rel.parts) or rel.name.lower() == "readme.md"
 
 
-def load_catalog(root: Path) -> LoadResult:
-    """Read every material and curriculum under ``root``, validate them, and cross-check them."""
+def load_catalog(root: Path, *, dates_from_git: bool = False) -> LoadResult:
+    """Read every material and curriculum under ``root``, validate them, and cross-check them.
+
+    ``dates_from_git``: a material's "updated" date is its last commit's (one ``git log`` pass; load/git_dates.py).
+    """
     result = LoadResult(Catalog())
     problems: list[Problem] = []
     if not root.is_dir():
@@ -138,6 +144,10 @@ def load_catalog(root: Path) -> LoadResult:
         resolve_curriculum(curriculum, located, by_slug, drafts, problems)
         result.catalog.curricula[curriculum.audience] = curriculum
     check_reading_links(by_slug, drafts, problems)
+    banks = load_banks(root, by_slug, drafts, problems)  # question banks: materials/banks/*.yml
+    result.catalog.banks = banks.banks
+    result.checked_files += len(banks.sources)
+    result.sources += banks.sources
     anchors = _Anchors()
     for m in by_path.values():
         check_references(m.source, m.references, by_slug, drafts, by_path, problems, anchors.of, self_material=m, draft=m.draft)
@@ -145,8 +155,18 @@ def load_catalog(root: Path) -> LoadResult:
         check_references(c.source, c.references, by_slug, drafts, by_path, problems, anchors.of)
     if not any(p.severity == "error" for p in problems):
         check_reachable(result.catalog, problems)
+    if dates_from_git:
+        result.git = _dates_from_git(root, by_path)
     result.problems.extend(problems)
     return result
+
+
+def _dates_from_git(root: Path, by_path: dict[Path, Material]) -> GitDates:
+    dates = last_commits(root, [path for path, m in by_path.items() if not m.draft])
+    for path, m in by_path.items():
+        m.committed = dates.changed.get(path)
+        m.updated = updated_date(m.published, m.updated, m.committed)
+    return dates
 
 
 def _read(path: Path, shown: str, problems: list[Problem], limit: int | None = None) -> str | None:
@@ -224,7 +244,7 @@ def materials_root(path: Path) -> Path:
     for folder in parents:
         if (folder / CURRICULA_DIR).is_dir():
             return folder
-    return path.absolute().parent.parent if path.absolute().parent.name == CURRICULA_DIR else path.absolute().parent
+    return path.absolute().parent.parent if path.absolute().parent.name in (CURRICULA_DIR, BANKS_DIR) else path.absolute().parent
 
 
 def check_files(paths: list[Path], root: Path | None = None) -> FileCheck:

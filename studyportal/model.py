@@ -1,37 +1,16 @@
-"""The content model: materials of four kinds, and curricula — plain dataclasses."""
+"""The content model: materials (of the kinds in ``studyportal/kinds``) and curricula — plain dataclasses."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from studyportal.vocabulary import DEFAULT_TARGET_HOURS
 
-
-@dataclass(frozen=True)
-class ReadingItem:
-    """One entry of a reading list: a book, a document, or another material of the portal."""
-
-    title: str
-    author: str = ""
-    link: str = ""
-    material: str = ""
-    required: bool = False
-    quarter: str = ""
-    note: str = ""
-    line: int = 1  # of the entry in its file, for messages
-
-
-@dataclass(frozen=True)
-class PolicyDocument:
-    """The policy document a policy explainer explains."""
-
-    title: str
-    issuer: str
-    date: dt.date
-    number: str = ""
-    link: str = ""
+if TYPE_CHECKING:
+    from studyportal.banks.model import Bank, Question
 
 
 @dataclass
@@ -73,16 +52,11 @@ class Material:
     required: bool = False
     published: dt.date | None = None
     updated: dt.date | None = None
+    committed: dt.datetime | None = None  # last commit touching the file, when built from Git (load/git_dates.py)
     author: str = ""
     draft: bool = False
     slug_line: int = 1
-    # kind-specific
-    items: list[ReadingItem] = field(default_factory=list)
-    objectives: list[str] = field(default_factory=list)
-    duration: int | None = None
-    preparation: list[str] = field(default_factory=list)
-    discussion: list[str] = field(default_factory=list)
-    document: PolicyDocument | None = None
+    details: Any = None  # the kind's own fields, as its KindSpec.read returns them (studyportal/kinds)
     references: list[Reference] = field(default_factory=list)  # links and pictures in the body
 
     @property
@@ -180,9 +154,20 @@ class Catalog:
     materials: dict[str, Material] = field(default_factory=dict)
     curricula: dict[str, Curriculum] = field(default_factory=dict)
     drafts: int = 0
+    banks: dict[str, Bank] = field(default_factory=dict)  # question banks by URL name (studyportal/banks)
+
+    def questions_for(self, slugs: list[str], audience: str = "") -> list[Question]:
+        """The questions that test any of these materials (for ``audience``, when given), each once, in bank order."""
+        wanted = set(slugs)
+        return [
+            q
+            for bank in self.banks.values()
+            for q in bank.questions
+            if wanted.intersection(q.materials) and (not audience or q.for_audience(audience))
+        ]
 
     def topics(self) -> dict[str, list[Material]]:
-        """Materials by topic, topics in first-seen order, materials by title."""
+        """Materials by topic: topics in first-seen order, materials in catalog order."""
         by_topic: dict[str, list[Material]] = {}
         for m in self.materials.values():
             for t in m.topics:

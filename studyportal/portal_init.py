@@ -2,7 +2,8 @@
 
 The starter (``studyportal/starter/``) is package data, not code: ``mkdocs.yml``, one example
 material of each kind, the three curricula, ``docs/about.md``, ``requirements.txt`` (pinned to the
-running version), ``.gitignore`` and a README for the county's IT person.
+running version), ``.gitignore``, a README for the county's IT person, the CI files for Gitea, GitLab and
+GitHub (``.gitea/``, ``.gitlab-ci.yml``, ``.github/``) and a ``.pre-commit-config.yaml``.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import importlib.metadata
 from pathlib import Path
 
 import studyportal
+from studyportal.errors import StudyportalError
 
 STARTER = Path(__file__).resolve().parent / "starter"
 VERSION_MARK = b"@STUDYPORTAL_VERSION@"
-# Package data leaves out dot files, so the starter stores them under a plain name.
+# A ``.gitignore`` inside this repository would apply to the starter's own files, so it is stored under a plain
+# name. The other dot files keep their names (pyproject.toml lists them for the wheel: globs skip dot files).
 _RENAMED = {"gitignore": ".gitignore"}
 # What may already be in the folder: an empty clone of the county's new Git repository.
 _ALLOWED = {".git"}
 _SKIPPED = {"__pycache__", ".DS_Store"}
 
 
-class InitError(Exception):
+class InitError(StudyportalError):
     """The folder cannot take a new portal; the message says why, in Chinese."""
 
 
@@ -45,6 +48,13 @@ def starter_files() -> list[tuple[str, Path]]:
 
 def init_portal(dest: Path) -> list[str]:
     """Write a new portal into ``dest`` (created if missing, refused unless empty); returns the paths written."""
+    try:
+        return _write_portal(dest)
+    except OSError as exc:
+        raise InitError(f"无法在 {dest} 里写入文件（{exc.strerror or exc}）。请检查文件夹的权限后再试。") from exc
+
+
+def _write_portal(dest: Path) -> list[str]:
     if dest.exists() and not dest.is_dir():
         raise InitError(f"{dest} 是一个文件，不是文件夹。请换一个新文件夹的名字再试。")
     if dest.is_dir():

@@ -13,7 +13,7 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in one file: where, which field, what, and how to fix it."""
+    """One thing wrong in one file: where, which field, what, and how to fix it (``line`` 0: the file as a whole)."""
 
     path: str
     line: int
@@ -24,8 +24,8 @@ class Problem:
     severity: Severity = "error"
 
     def location(self) -> str:
-        """``path:line:col`` as editors and CI logs understand it."""
-        return f"{self.path}:{self.line}:{self.column}"
+        """``path:line:col`` as editors and CI logs understand it; just ``path`` for a whole file (``line`` 0)."""
+        return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
 
     @property
     def field_label(self) -> str:
@@ -41,7 +41,7 @@ class Problem:
 
 
 # What one entry of a list is called, by the list's field name: "modules 的第 1 个模块".
-_ENTRY_NAMES = {"modules": "个模块", "phases": "个阶段", "items": "个书目", "include": "条"}
+_ENTRY_NAMES = {"modules": "个模块", "phases": "个阶段", "items": "个书目", "include": "条", "questions": "道题", "options": "个选项"}
 
 
 def field_label(path: str) -> str:
@@ -113,6 +113,13 @@ def format_text(problems: Problems) -> str:
         lines.append("")
     lines.append(f"共 {n_err} 个错误，{n_warn} 个警告。")
     return "\n".join(lines)
+
+
+def problem_lines(problems: Iterable[Problem], limit: int = 50) -> list[str]:
+    """One :meth:`Problem.one_line` each, the first ``limit`` of them, then how many more there are."""
+    items = list(problems)
+    more = [f"……另有 {len(items) - limit} 个"] if len(items) > limit else []
+    return [p.one_line() for p in items[:limit]] + more
 
 
 def format_json(problems: Problems, checked: int) -> str:

@@ -2,9 +2,10 @@
 
 One build at a time per output folder: a lock file beside it (``.studyportal-site.lock`` for ``site/``)
 held with an OS-level lock through ``filelock``, which the system releases when the process dies.
-While holding it, a build removes what killed builds left (``.site.new-*``, ``.site.old*``), runs
-``mkdocs build --strict`` into a fresh ``.site.new-*`` folder, and swaps it in only on success.
-The ``mkdocs`` child runs in its own process group and dies with the build, however the build ends.
+While holding it, a build removes what killed builds left (``.site.new-*``, ``.site.old*``), runs a
+strict build of the site generator (:mod:`studyportal.render.generator`) into a fresh ``.site.new-*``
+folder, and swaps it in only on success. The generator runs as a child in its own process group and
+dies with the build, however the build ends.
 """
 
 from __future__ import annotations
@@ -26,34 +27,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import yaml
 from filelock import FileLock, Timeout
+
+from studyportal.errors import StudyportalError
+from studyportal.render import generator
 
 DEFAULT_WAIT = 600.0  # seconds a build waits for another one on the same folder
 BUSY_EXIT = 3  # exit status of `studyportal build` when another build kept the folder
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
-# The mkdocs child: stdin is a pipe that the build never writes to, so end of file means the build is gone
-# (killed, crashed, or on Windows closed with the console); the child then exits at once instead of writing on.
-# It reads the raw descriptor: a daemon thread inside sys.stdin's buffer would block the interpreter's shutdown.
-_GENERATOR = """\
-import os, threading
-def _exit_with_parent():
-    try:
-        while os.read(0, 4096):
-            pass
-    except OSError:
-        return
-    os._exit(70)
-threading.Thread(target=_exit_with_parent, name="exit-with-build", daemon=True).start()
-from mkdocs.__main__ import cli
-cli(prog_name="mkdocs")
-"""
 
 
-class PublishError(Exception):
+class PublishError(StudyportalError):
     """The build failed; the published site was left as it was."""
-
-    exit_code = 1
 
 
 class BuildBusy(PublishError):
@@ -66,8 +51,7 @@ class BuildInterrupted(PublishError):
     """The build was stopped by a signal (Ctrl+C, SIGTERM, closed terminal); the generator was stopped too."""
 
     def __init__(self, message: str, signum: int) -> None:
-        super().__init__(message)
-        self.exit_code = 128 + signum
+        super().__init__(message, exit_code=128 + signum)
 
 
 class _Interrupted(BaseException):
@@ -79,22 +63,11 @@ class _Interrupted(BaseException):
 
 
 def configured_site_dir(config_file: Path) -> Path:
-    """``site_dir`` from ``mkdocs.yml`` (relative to it), default ``site``."""
+    """``site_dir`` from ``mkdocs.yml`` (relative to it, ``!ENV`` and ``INHERIT`` as in MkDocs), default ``site``."""
     try:
-        # mkdocs.yml may hold !!python tags; only the plain site_dir value is needed here.
-        text = config_file.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_TolerantLoader) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise PublishError(f"读不了配置文件 {config_file}：{exc}") from exc
-    return (config_file.parent / str(data.get("site_dir") or "site")).resolve()
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    pass
-
-
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+        return generator.site_dir(config_file)
+    except StudyportalError as exc:
+        raise PublishError(str(exc)) from None
 
 
 def lock_file(target: Path) -> Path:
@@ -109,7 +82,7 @@ def safe_build(
     wait: float = DEFAULT_WAIT,
     notify: Callable[[str], None] | None = None,
 ) -> tuple[Path, float]:
-    """Run ``mkdocs build`` into a fresh folder beside the target, then swap it in; returns (target, seconds).
+    """Build the site into a fresh folder beside the target, then swap it in; returns (target, seconds).
 
     Waits up to ``wait`` seconds for another build of the same folder (``notify`` hears that it waits).
     On any failure the new folder is removed and the published site is untouched.
@@ -238,7 +211,7 @@ def _make_writable_and_retry(func: Callable[..., Any], path: str, _exc: object) 
 
 
 def _build(config_file: Path, target: Path, signals: _Signals, notify: Callable[[str], None]) -> Path:
-    """``mkdocs build --strict`` into a new staging folder beside the target; the folder, or PublishError.
+    """A strict build into a new staging folder beside the target; the folder, or PublishError.
 
     ``check``'s warnings, which never stop a build, are passed to ``notify`` so a trainer sees them.
     """
@@ -254,36 +227,12 @@ def _build(config_file: Path, target: Path, signals: _Signals, notify: Callable[
         raise
     if code != 0:
         _remove(staging)
-        raise PublishError(f"{failure_text(output)}\n构建失败，已发布的网站 {target} 保持原样。")
-    for line in output.splitlines():
-        if ": warning(警告): " in line:
-            notify(line.split(" -  ", 1)[-1].strip())
+        raise PublishError(f"{generator.failure_text(output)}\n构建失败，已发布的网站 {target} 保持原样。")
+    for line in generator.check_warnings(output):
+        notify(line)
     with contextlib.suppress(OSError):  # mkdtemp made it private (0700); the site must be readable like any folder
         os.chmod(staging, 0o777 & ~_umask())
     return staging
-
-
-def failure_text(output: str) -> str:
-    """Why the generator failed, for a trainer: ``check``'s own lines (file:line:col, message, fix) when it stopped the build.
-
-    Anything else is MkDocs' own English, shown as such with what to do: ``check`` is meant to catch every
-    cause of a failed build first, so a build that fails while ``check`` passes is a bug to report.
-    """
-    lines = output.splitlines()
-    ours = [_without_level(line) for line in lines if ": error(错误): " in line]
-    if ours:
-        return "\n".join([*ours[-50:], *(_without_level(line) for line in lines if "材料检查发现" in line)])
-    messages = [line for line in lines if "ERROR" in line or "WARNING" in line or "Error" in line]
-    detail = "\n".join(messages[-50:]) or output[-4000:]
-    return (
-        f"网站生成器（MkDocs）报告了下面的问题（英文原文）：\n{detail}\n"
-        "请先运行 studyportal check：它没有报错而构建失败，是 studyportal 的问题，请把这段话发给维护人员。"
-    )
-
-
-def _without_level(line: str) -> str:
-    """A log line without MkDocs' ``ERROR    -  `` prefix."""
-    return line.split(" -  ", 1)[-1].strip()
 
 
 def _umask() -> int:
@@ -293,9 +242,9 @@ def _umask() -> int:
 
 
 def _run_generator(config_file: Path, staging: Path, signals: _Signals) -> tuple[int, str]:
-    """Run mkdocs as a child that cannot outlive this process; its exit status and output."""
-    cmd = [sys.executable, "-c", _GENERATOR, "build", "--strict", "-f", str(config_file), "-d", str(staging)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
+    """Run the generator as a child that cannot outlive this process; its exit status and output."""
+    cmd = generator.build_command(config_file, staging, strict=True, exit_with_stdin=True)
+    env = generator.build_env()
     options: dict[str, Any] = {}
     if os.name == "posix":
         options["start_new_session"] = True  # its own process group: Ctrl+C in the terminal reaches only us
@@ -345,7 +294,7 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
 
 
 def _wait(proc: subprocess.Popen) -> int:
-    """Wait for mkdocs; then end whatever it left in its group (the search helper) before the folder is used."""
+    """Wait for the generator; then end whatever it left in its group (the search helper) before the folder is used."""
     if os.name == "posix" and hasattr(os, "waitid") and hasattr(os, "WNOWAIT"):
         # Exited but not yet reaped: its pid, and so its process group id, cannot be reused yet.
         os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
@@ -365,7 +314,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """Kill mkdocs and everything in its process group, and reap it."""
+    """Kill the generator and everything in its process group, and reap it."""
     _kill_group(proc)
     with contextlib.suppress(OSError, subprocess.TimeoutExpired):
         proc.wait(timeout=30)

@@ -7,54 +7,18 @@ import sys
 
 import yaml
 
-from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
+from studyportal.kinds import kind_spec, kinds
+from studyportal.vocabulary import AUDIENCES, TRACKS
 
 # The placeholder text ``new`` writes for the trainer to replace. ``check`` warns about any of it left in a
-# published material (validate/material.py), so both read this one list and cannot drift apart.
+# published material (validate/material.py); each kind declares its own (studyportal/kinds).
 SUMMARY_PLACEHOLDER = "用一两句话说明这课讲什么"
 BODY_PLACEHOLDER = "正文从这里开始"
-OBJECTIVE_PLACEHOLDERS = ("教学目标一", "教学目标二")
-PREPARATION_PLACEHOLDER = "课前准备事项"
-DISCUSSION_PLACEHOLDER = "讨论题一？"
-BOOK_PLACEHOLDER = "《书名或文件名》"
-BOOK_AUTHOR_PLACEHOLDER = "作者或发文机关"
-BOOK_NOTE_PLACEHOLDER = "一句话说明为什么读"
-DOCUMENT_PLACEHOLDER = "《政策文件名称》"
-ISSUER_PLACEHOLDER = "发文机关名称"
-NUMBER_PLACEHOLDER = "文号（没有可删去此行）"
-PLACEHOLDERS: tuple[str, ...] = (
-    SUMMARY_PLACEHOLDER,
-    BODY_PLACEHOLDER,
-    *OBJECTIVE_PLACEHOLDERS,
-    PREPARATION_PLACEHOLDER,
-    DISCUSSION_PLACEHOLDER,
-    BOOK_PLACEHOLDER,
-    BOOK_AUTHOR_PLACEHOLDER,
-    BOOK_NOTE_PLACEHOLDER,
-    DOCUMENT_PLACEHOLDER,
-    ISSUER_PLACEHOLDER,
-    NUMBER_PLACEHOLDER,
-)
 
-_KIND_FIELDS = {
-    "material": "",
-    "reading-list": (
-        "items:\n"
-        f"  - title: {BOOK_PLACEHOLDER}\n"
-        f"    author: {BOOK_AUTHOR_PLACEHOLDER}\n"
-        "    required: true\n"
-        "    quarter: {quarter}\n"
-        f"    note: {BOOK_NOTE_PLACEHOLDER}\n"
-    ),
-    "class-outline": (
-        "objectives:\n" + "".join(f"  - {o}\n" for o in OBJECTIVE_PLACEHOLDERS) + "duration: 60            # 授课时长，分钟\n"
-        f"preparation:\n  - {PREPARATION_PLACEHOLDER}\n"
-        f"discussion:\n  - {DISCUSSION_PLACEHOLDER}\n"
-    ),
-    "policy-explainer": (
-        f"document:\n  title: {DOCUMENT_PLACEHOLDER}\n  issuer: {ISSUER_PLACEHOLDER}\n  number: {NUMBER_PLACEHOLDER}\n  date: {{today}}\n"
-    ),
-}
+
+def placeholders() -> tuple[str, ...]:
+    """Every example text ``new`` may write, for every kind."""
+    return (SUMMARY_PLACEHOLDER, BODY_PLACEHOLDER, *(p for spec in kinds().values() for p in spec.placeholders))
 
 
 def yaml_field(key: str, value: str) -> str:
@@ -77,14 +41,15 @@ def scaffold(title: str, kind: str, audiences: list[str], track: str, slug: str,
 
     ``title`` and ``slug`` come from the trainer (the option and the file name) and are written YAML-safe.
     """
-    assert kind in KINDS and track in TRACKS and all(a in AUDIENCES for a in audiences)
+    spec = kind_spec(kind)
+    assert spec is not None and track in TRACKS and all(a in AUDIENCES for a in audiences)
     today = today or dt.date.today()
     quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-    extra = _KIND_FIELDS[kind].format(today=today.isoformat(), quarter=quarter)
+    extra = spec.skeleton.format(today=today.isoformat(), quarter=quarter)
     return (
         "---\n"
         f"{yaml_field('title', title)}\n"
-        f"kind: {kind}               # {KINDS[kind]}\n"
+        f"kind: {kind}               # {spec.name}\n"
         f"audiences: [{', '.join(audiences)}]\n"
         f"track: {track}             # {TRACKS[track]}\n"
         "topics: []                 # 专题，如 [党章党规, 乡村振兴]\n"

@@ -1,4 +1,4 @@
-"""Closed vocabularies and their Chinese display names, kept in one place."""
+"""Closed vocabularies (audiences, tracks) and their Chinese display names; material kinds live in ``studyportal/kinds``."""
 
 from __future__ import annotations
 
@@ -14,21 +14,6 @@ TRACKS: dict[str, str] = {
     "skills": "学技术 强本领",
 }
 
-KINDS: dict[str, str] = {
-    "material": "学习材料",
-    "reading-list": "阅读书目",
-    "class-outline": "党课提纲",
-    "policy-explainer": "政策解读",
-}
-
-# Plural headings for the per-kind listing pages.
-KIND_LISTING_TITLES: dict[str, str] = {
-    "material": "全部学习材料",
-    "reading-list": "阅读书目",
-    "class-outline": "党课提纲",
-    "policy-explainer": "政策解读",
-}
-
 # A link to another material in trainer Markdown: [文字](material:xin-dangzhang#一导入), by URL name, so it
 # survives moving files; the planner turns it into the right relative link for each page.
 MATERIAL_LINK = "material:"
@@ -36,9 +21,6 @@ MATERIAL_LINK = "material:"
 # Annual study hours (学时) each audience should reach: members at least 32 a year, branch secretaries 56
 # (the training regulations' figures); mobile members as members. A curriculum may set its own (target_hours:).
 DEFAULT_TARGET_HOURS: dict[str, float] = {"secretary": 56, "member": 32, "mobile": 32}
-
-# Headings the planner adds to a material's page (check looks for #anchors among them too).
-SECTION_HEADINGS: dict[str, str] = {"objectives": "教学目标", "preparation": "课前准备", "discussion": "讨论题", "items": "书目"}
 
 # Chinese field names trainers sometimes type, mapped to the real field name.
 FIELD_ALIASES: dict[str, str] = {
@@ -62,6 +44,14 @@ FIELD_ALIASES: dict[str, str] = {
     "更新日期": "updated",
     "草稿": "draft",
     "作者": "author",
+    # question banks (materials/banks/)
+    "题号": "id",
+    "题型": "type",
+    "题干": "stem",
+    "选项": "options",
+    "答案": "answer",
+    "解析": "explanation",
+    "试题": "questions",
 }
 
 
@@ -73,8 +63,3 @@ def audience_name(code: str) -> str:
 def track_name(code: str) -> str:
     """Chinese name of a track code (the code itself if unknown)."""
     return TRACKS.get(code, code)
-
-
-def kind_name(code: str) -> str:
-    """Chinese name of a kind code (the code itself if unknown)."""
-    return KINDS.get(code, code)

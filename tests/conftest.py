@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
+import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from studyportal.render import generator
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -28,12 +30,8 @@ CHROMIUM_ARGS = [
 
 
 def build_site(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    """Run the real ``mkdocs build`` on a project folder."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)]
-    if strict:
-        cmd.append("--strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=project, timeout=600, env=env)
+    """Run the real site generator on a project folder (strict: any warning fails the build, as ``studyportal build``)."""
+    return generator.build(project / "mkdocs.yml", site_dir, strict=strict, cwd=project, timeout=600)
 
 
 def copy_project(dest: Path, materials: Path | None = None) -> Path:
@@ -56,12 +54,17 @@ def use_overrides(project: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample portal, built once per test session with ``mkdocs build --strict``."""
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The bundled sample portal, built once per test session with a strict build: the site and the build's log."""
     site = tmp_path_factory.mktemp("sample") / "site"
     result = build_site(ROOT, site)
     assert result.returncode == 0, result.stderr
-    return site
+    return site, result.stderr
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_build: tuple[Path, str]) -> Path:
+    return sample_build[0]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -131,3 +134,43 @@ def open_page(browser: object, *, javascript: bool = True, width: int = 1024, he
     log = RequestLog()
     page.on("request", lambda request: log.urls.append(request.url))
     return context, page, log
+
+
+# --- the fast tier: `pytest -m "not slow"` builds no site and opens no browser ------------------------------------------
+
+# Shared fixtures that build the sample portal or start Chromium: a test using one is marked slow.
+SLOW_FIXTURES = {"sample_build", "sample_site", "sample_url", "browser"}
+# What starts a site build, as a command line: MkDocs itself (`-m mkdocs`, or code importing it) or a building command.
+_BUILDS = re.compile(r"-m mkdocs\b|from mkdocs\b|import mkdocs\b|studyportal(\.cli)? (build|bundle|serve)\b")
+_running_fast: list[str] = []  # the node id of the fast-tier test being set up, run or torn down
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every browser test and every test using a fixture of :data:`SLOW_FIXTURES`.
+
+    A module whose own fixtures build a site marks itself (``pytestmark``) or its building tests.
+    """
+    for item in items:
+        if item.get_closest_marker("browser") or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _running_fast[:] = [] if item.get_closest_marker("slow") else [item.nodeid]
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    _running_fast.clear()
+
+
+class _FastTierPopen(subprocess.Popen):
+    """``subprocess.Popen`` that refuses to start a site build for a test outside the slow tier, saying which test."""
+
+    def __init__(self, args: Any, *rest: Any, **options: Any) -> None:
+        line = args if isinstance(args, (str, bytes)) else " ".join(str(a) for a in args)
+        if _running_fast and _BUILDS.search(str(line)):
+            raise AssertionError(f"{_running_fast[0]} builds a site but is not marked slow: add @pytest.mark.slow (see tests/conftest.py)")
+        super().__init__(args, *rest, **options)
+
+
+subprocess.Popen = _FastTierPopen  # type: ignore[misc]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import subprocess
 from pathlib import Path
 
 import yaml
+
+from studyportal.catalog import LoadResult, load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GOOD_META = """title: 学习新党章
 kind: material
@@ -68,6 +74,10 @@ def gallery_tree(case: Path, materials: Path) -> str:
     folder = "curricula/" if case.suffix == ".yml" else ""
     for name, content in (_expected().get(case.name, {}).get("files") or {}).items():
         write(materials, folder + name, content if isinstance(content, str) else _filler(name, content))
+    if case.name.startswith("bank-"):  # a question bank, beside a valid curriculum; its questions may name the material base
+        write(materials, "curricula/member.yml", GALLERY_BASE)
+        write(materials, f"banks/{case.name}", case.read_bytes())
+        return f"materials/banks/{case.name}"
     if case.suffix == ".yml":
         write(materials, "curricula/member.yml", case.read_bytes())
         return "materials/curricula/member.yml"
@@ -85,3 +95,26 @@ def _filler(name: str, size: int) -> bytes:
     """A file of ``size`` bytes that starts like its kind (a PNG signature, ``%PDF``)."""
     head = b"\x89PNG\r\n\x1a\n" if name.endswith(".png") else b"%PDF-1.4\n" if name.endswith(".pdf") else b""
     return head + b"\0" * (size - len(head))
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``studyportal ARGS`` run in ``cwd`` inside this process, answered as a child process would be.
+
+    A child costs most of a second (start-up and the pinyin dictionaries); the fast tier runs many. A bug
+    that escapes the command is raised here, so a test can never mistake it for a clean exit.
+    """
+    from click.testing import CliRunner
+
+    from studyportal.cli import main
+
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(main, list(args), prog_name="studyportal")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["studyportal", *args], result.exit_code, result.stdout, result.stderr)
+
+
+@functools.cache
+def load_sample() -> LoadResult:
+    """The sample portal's ``materials/``, loaded once for the whole run: tests share it and must not change it."""
+    return load_catalog(ROOT / "materials")

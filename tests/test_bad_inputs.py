@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 import yaml
 
 from studyportal.catalog import load_catalog
-from tests.helpers import GALLERY, gallery_cases, gallery_tree
+from tests.helpers import GALLERY, gallery_cases, gallery_tree, run_cli
 
 EXPECTED: dict[str, dict] = yaml.safe_load((GALLERY / "expected.yml").read_text(encoding="utf-8"))
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,11 +43,9 @@ def test_the_command_reports_the_whole_gallery_in_text_and_json(tmp_path: Path):
     for case in gallery_cases():
         if case.suffix == ".md":
             gallery_tree(case, materials)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "studyportal.cli", "check", "materials"]
-    text = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env)
+    text = run_cli("check", "materials", cwd=tmp_path)
     assert text.returncode == 1 and "Traceback" not in text.stdout + text.stderr
-    as_json = subprocess.run([*command, "--format", "json"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    as_json = run_cli("check", "materials", "--format", "json", cwd=tmp_path)
     report = json.loads(as_json.stdout)
     paths = {p["path"] for p in report["problems"]}
     for case in gallery_cases():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from studyportal.catalog import load_catalog
-from tests.conftest import ROOT, open_page
+from tests.conftest import open_page
+from tests.helpers import load_sample
 
 pytestmark = pytest.mark.browser
-CATALOG = load_catalog(ROOT / "materials").catalog
+CATALOG = load_sample().catalog
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -16,16 +16,22 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from studyportal.bundle.archive import extract_zip
+from studyportal.bundle.build import project_site_name
 from studyportal.bundle.errors import BundleError
 from studyportal.bundle.make import BundleResult, make_bundle
+from studyportal.bundle.manifest import page_title
 from studyportal.bundle.names import name_problems
 from studyportal.bundle.verify import verify_path
-from studyportal.catalog import load_catalog
+from studyportal.errors import StudyportalError
+from studyportal.kinds import material_refs
 from studyportal.plan.edition import edition_catalog
+from studyportal.render.generator import offline_config
 from tests.conftest import ROOT, copy_project, use_overrides
-from tests.helpers import material_text, write
+from tests.helpers import load_sample, material_text, write
 
-CATALOG = load_catalog(ROOT / "materials").catalog
+pytestmark = pytest.mark.slow  # every edition here is built with the real generator
+
+CATALOG = load_sample().catalog
 NOTES = ("校验说明.txt", "README.txt")
 
 
@@ -97,7 +103,8 @@ def test_manifest_lists_every_file_with_size_and_sha256(full):
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     assert manifest["commit"] == "unknown" or manifest["commit"].split("-")[0] == head
     listed = {f["path"]: f for f in manifest["files"]}
-    assert sorted(listed) == [p for p in site_files(folder) if p != "manifest.json"]
+    # manifest.json, and the two files written from it for sha256sum and 校验.html, are not listed in it
+    assert sorted(listed) == [p for p in site_files(folder) if p not in ("manifest.json", "manifest.js", "SHA256SUMS")]
     for path, entry in listed.items():
         data = (folder / path).read_bytes()
         assert entry["size"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest(), path
@@ -132,6 +139,8 @@ def test_nothing_from_outside_and_no_web_only_files(full):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<(script|img|iframe|link)\b[^>]*(src|href)=\"(https?:)?//", text.replace('rel="canonical"', "")), page
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+        if page.name == "校验.html":
+            continue  # the checking page is the bundle's own, not a page of the site (tests/test_check_page.py)
         config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', text, re.S).group(1))
         assert not [f for f in config["features"] if f.startswith("navigation.instant")]
         assert config["version"] is None
@@ -152,12 +161,13 @@ def test_outside_links_are_marked(full):
 
 def test_file_names_are_safe_for_fat32_and_windows(full):
     _, folder = full
-    assert name_problems(site_files(folder), allow_non_ascii=frozenset({"校验说明.txt"})) == []
+    assert name_problems(site_files(folder), allow_non_ascii=frozenset({"校验说明.txt", "校验.html"})) == []
 
 
 def test_name_checks_catch_what_breaks_on_usb_sticks():
     problems = "\n".join(
-        name_problems(
+        p.one_line()
+        for p in name_problems(
             [
                 "a/" + "x" * 200 + ".html",
                 "a/what?.html",
@@ -187,10 +197,12 @@ def test_chinese_note_name_opens_on_chinese_windows(full):
     """Windows 7's "Extract All" reads names without the UTF-8 flag in GBK; Info-ZIP reads field 0x7075."""
     result, _ = full
     with zipfile.ZipFile(result.zip_path) as zf:
-        info = next(i for i in zf.infolist() if not i.filename.isascii())
-    assert not info.flag_bits & 0x800
-    assert info.orig_filename.encode("cp437").decode("gbk").endswith("校验说明.txt")
-    assert b"\x75\x70" in info.extra and "校验说明.txt".encode() in info.extra
+        chinese = [i for i in zf.infolist() if not i.filename.isascii()]
+    assert sorted(i.orig_filename.encode("cp437").decode("gbk").rsplit("/", 1)[1] for i in chinese) == ["校验.html", "校验说明.txt"]
+    for info in chinese:
+        name = info.orig_filename.encode("cp437").decode("gbk").rsplit("/", 1)[1]
+        assert not info.flag_bits & 0x800
+        assert b"\x75\x70" in info.extra and name.encode() in info.extra
 
 
 def test_drafts_never_reach_a_bundle(full):
@@ -212,7 +224,7 @@ def test_edition_follows_reading_lists_to_the_materials_they_name():
         assert {m.slug for m in curriculum.materials()} <= kept
         assert list(edition.curricula) == [audience]
         for m in edition.materials.values():
-            assert {i.material for i in m.items if i.material} <= kept, m.slug
+            assert {r.slug for r in material_refs(m)} <= kept, m.slug
     secretary = edition_catalog(CATALOG, "secretary")
     extra = set(secretary.materials) - {m.slug for m in CATALOG.curricula["secretary"].materials()}
     assert extra, "the sample's secretary reading lists name materials outside the secretary curriculum"
@@ -302,8 +314,9 @@ def test_verify_reports_a_flipped_byte_a_deleted_file_and_an_added_file(full, tm
     (copy / "Thumbs.db").write_bytes(b"\0")
     report = verify_path(copy)
     assert not report.ok
-    assert [c.split("（")[0] for c in report.corrupt] == [page.relative_to(copy).as_posix()]
-    assert report.missing == ["about.html"] and report.extra == ["extra.html"] and report.ignored == ["Thumbs.db"]
+    assert [p.path for p in report.corrupt] == [page.relative_to(copy).as_posix()]
+    assert [p.path for p in report.missing] == ["about.html"] and [p.path for p in report.extra] == ["extra.html"]
+    assert report.ignored == ["Thumbs.db"]
     out = run_cli("verify", str(copy))
     assert out.returncode == 1
     for words in ("缺少的文件 1 个", "损坏或被改动的文件 1 个", "多出来的文件", "about.html", "extra.html", "校验未通过"):
@@ -316,7 +329,7 @@ def test_verify_catches_a_same_size_change(full, tmp_path):
     css = copy / "assets" / "stylesheets" / "sp-offline.css"
     css.write_bytes(css.read_bytes().replace(b"dotted", b"dashed"))
     report = verify_path(copy)
-    assert report.corrupt and "SHA-256" in report.corrupt[0]
+    assert report.corrupt and "SHA-256" in report.corrupt[0].message
 
 
 def test_verify_truncated_zip_is_a_clear_error(full, tmp_path):
@@ -369,8 +382,6 @@ def test_verify_missing_or_broken_manifest_and_non_zip(full, tmp_path):
 
 
 def test_offline_config_turns_off_everything_that_needs_the_network(tmp_path):
-    from studyportal.bundle.build import offline_config
-
     config = tmp_path / "mkdocs.yml"
     config.write_text(
         "site_name: x\nrepo_url: https://github.com/a/b\ntheme:\n  name: material\n  custom_dir: overrides\n"
@@ -384,14 +395,31 @@ def test_offline_config_turns_off_everything_that_needs_the_network(tmp_path):
     assert out["INHERIT"] == str(config) and out["use_directory_urls"] is False
     assert out["theme"]["features"] == ["navigation.top"]
     assert out["theme"]["custom_dir"] == str(tmp_path / "overrides")
-    assert out["plugins"] == [{"studyportal": {"materials_dir": str(tmp_path / "content"), "edition": "mobile"}}]
+    ((name, plugin),) = (entry.popitem() for entry in out["plugins"])
+    assert name == "studyportal" and plugin["materials_dir"] == str(tmp_path / "content") and plugin["edition"] == "mobile"
     assert out["repo_url"] is None and out["extra"]["version"] is None and out["extra"]["analytics"] is None
     assert out["theme"]["font"] is False
     assert out["hooks"] == [str(tmp_path / "hooks" / "x.py")]
     assert out["docs_dir"] == str(tmp_path / "docs")
     config.write_text("site_name: x\nplugins: [search]\n", encoding="utf-8")
-    with pytest.raises(BundleError, match="studyportal"):
+    with pytest.raises(StudyportalError, match="studyportal"):
         offline_config(config, tmp_path / "site", "all")
+
+
+def test_offline_config_reads_env_and_inherit_as_mkdocs_does(tmp_path, monkeypatch):
+    """``!ENV`` values and an ``INHERIT``ed base reach the offline edition instead of silently becoming nothing."""
+    base = "site_name: 基础\nplugins:\n  - studyportal:\n      materials_dir: !ENV SP_TEST_MATERIALS\n"
+    (tmp_path / "base.yml").write_text(base, encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\nsite_name: !ENV [SP_TEST_SITE_NAME, 默认名称]\n", encoding="utf-8")
+    monkeypatch.setenv("SP_TEST_MATERIALS", "county-materials")
+    monkeypatch.setenv("SP_TEST_SITE_NAME", "某县党员学习资料门户")
+    out = offline_config(config, tmp_path / "site", "member")
+    assert out["plugins"][0]["studyportal"]["materials_dir"] == str(tmp_path / "county-materials")
+    assert project_site_name(config) == "某县党员学习资料门户"
+    monkeypatch.delenv("SP_TEST_SITE_NAME")
+    assert project_site_name(config) == "默认名称"
+    assert page_title("<title>学习新党章 - 默认名称</title>".encode(), project_site_name(config)) == "学习新党章"
 
 
 def test_every_outside_address_in_materials_javascript_is_accounted_for(full):

@@ -8,11 +8,11 @@ import pytest
 
 from studyportal.bundle.archive import extract_zip
 from studyportal.bundle.make import make_bundle
-from studyportal.catalog import load_catalog
 from tests.conftest import ROOT, open_page, wait_until
+from tests.helpers import load_sample
 
 pytestmark = pytest.mark.browser
-CATALOG = load_catalog(ROOT / "materials").catalog
+CATALOG = load_sample().catalog
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from studyportal.bundle.archive import extract_zip
+from studyportal.bundle.checksums import write_checksums
 from studyportal.bundle.manifest import FileEntry, apply_patch, parse_manifest
 from studyportal.bundle.signing import (
     PINNED_KEY,
@@ -24,10 +25,12 @@ from studyportal.bundle.signing import (
     load_signing_key,
     sign,
 )
-from studyportal.catalog import load_catalog
 from tests.conftest import ROOT, copy_project
+from tests.helpers import load_sample
 
-CATALOG = load_catalog(ROOT / "materials").catalog
+pytestmark = pytest.mark.slow  # the signed editions are built with the real generator
+
+CATALOG = load_sample().catalog
 CHANGED = CATALOG.curricula["member"].materials()[2]
 FOLDER = "studyportal-all"
 FAKE = "伪造的通知：请扫码缴纳党费。"
@@ -232,6 +235,7 @@ def test_a_rewritten_full_edition_is_caught(world, tmp_path):
     manifest.id = manifest.content_id()
     (folder / "manifest.json").write_bytes(manifest.to_json())
     (folder / SIGNATURES).write_bytes(sign(manifest.to_json(), "manifest.json", [load_signing_key(world.b_key)]))
+    write_checksums(folder, manifest)  # SHA256SUMS and manifest.js rewritten to match too
     assert run_cli("verify", str(folder)).returncode == 0
     out = run_cli("verify", str(folder), "--pubkey", str(world.a_pub))
     assert out.returncode == 1 and "不是公钥文件" in out.stdout

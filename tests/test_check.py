@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from studyportal.catalog import load_catalog
-from tests.helpers import CURRICULUM, GOOD_BODY, GOOD_META, material_text, write
+from tests.helpers import CURRICULUM, GOOD_BODY, GOOD_META, material_text, run_cli, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "studyportal.cli", "check", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+    return run_cli("check", *args, cwd=cwd)
 
 
 def problems_of(root: Path):

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers import CURRICULUM, GOOD_META, material_text, write
+from tests.helpers import CURRICULUM, GOOD_META, material_text, run_cli, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "studyportal.cli", "check", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+    return run_cli("check", *args, cwd=cwd)
 
 
 def tree(tmp_path: Path) -> Path:

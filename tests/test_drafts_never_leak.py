@@ -46,6 +46,8 @@ from studyportal.slugs import slugify
 from tests.conftest import ROOT, copy_project
 from tests.helpers import material_text, write
 
+pytestmark = pytest.mark.slow  # builds the site and three editions
+
 # --- what is planted --------------------------------------------------------------------------------------------------
 
 MARK = "ZQDRAFTLEAKMARK"  # the Latin marker of the first draft (the search index keeps it as one word)

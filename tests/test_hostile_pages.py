@@ -130,6 +130,31 @@ modules:
     materials: [{slugs}]
 """
 
+# A question bank whose every text is an attack: the self-test prints it as text, and its script only moves that text.
+FORM_PAYLOADS = [
+    "<input type=\"radio\" autofocus onfocus=\"alert('option')\">",
+    "<button formaction=\"javascript:alert('button')\">交卷</button>",
+    "<label for=\"x\" onclick=\"alert('label')\">选我</label>",
+    "\" onmouseover=\"alert('attribute')\" x=\"",
+]
+BANK = f"""title: {q("题库 " + TEXT_PAYLOAD[:40])}
+audiences: [member]
+questions:
+  - id: hostile-choice
+    type: single
+    stem: {q("题干 " + TEXT_PAYLOAD)}
+    options: [{", ".join(q(p) for p in FORM_PAYLOADS)}]
+    answer: A
+    explanation: {q("解析 " + " ".join(BODY_PAYLOADS)[:990])}
+    materials: [hostile-outline, hostile-reading]
+  - id: hostile-judge
+    type: judge
+    stem: {q('<form action="https://evil.example/"><fieldset><legend>表</legend><input name="x"></fieldset></form>')}
+    answer: 对
+    explanation: {q(TEXT_PAYLOAD)}
+    materials: [hostile-outline]
+"""
+
 HOSTILE_SLUGS = [
     "hostile-body-1",
     "hostile-body-2",
@@ -154,6 +179,7 @@ def _hostile_tree(materials: Path) -> None:
     write(materials, "hostile/meta-block.md", _yaml_doc("hostile-meta-block", "正文以 --- 开头", META_BLOCK, "", "material"))
     for kind, slug in (("class-outline", "hostile-outline"), ("reading-list", "hostile-reading"), ("policy-explainer", "hostile-policy")):
         write(materials, f"hostile/{slug}.md", _yaml_doc(slug, f"{kind} {TEXT_PAYLOAD[:30]}", "正文。", EXTRAS[kind], kind))
+    write(materials, "banks/hostile.yml", BANK)
     for audience in ("secretary", "member", "mobile"):
         text = CURRICULUM.format(
             audience=audience,
@@ -294,3 +320,29 @@ def test_the_site_needs_no_inline_script(hostile):
             if name == "script":
                 assert "src" in attrs or attrs.get("type") == "application/json", (page, attrs)
         assert sum(1 for name, attrs in tags if name == "meta" and "http-equiv" in attrs) == 1, page
+
+
+def test_bank_text_stays_text_in_the_self_test(browser, hostile):
+    """Stems, options and explanations that try to add forms, inputs or handlers show as typed, and answering runs nothing."""
+    for path in ("materials/hostile-outline/index.html", "curricula/member/m1/index.html"):
+        text = (hostile["site"] / path).read_text(encoding="utf-8")
+        start = text.index('<div class="sp-quiz">')
+        quiz = text[start : text.index("</ol>\n</div>", start)]
+        assert {name for name, _ in _start_tags(quiz)} <= {"div", "p", "ol", "li", "span", "details", "summary", "br"}, path
+        assert "&lt;form action=" in quiz and "&lt;input type=" in quiz and "onmouseover=" in quiz, path
+    server, url = serve(hostile["site"])
+    context, page, log = open_page(browser)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(url + "materials/hostile-outline/")
+        page.wait_for_selector(".sp-quiz--ready")
+        page.check("[id='sp-q-hostile--hostile-choice-B']")
+        page.hover("[id='sp-q-hostile--hostile-choice'] .sp-quiz-option >> nth=3")
+        page.click("[id='sp-q-hostile--hostile-choice'] .sp-quiz-submit")
+        assert "正确答案：A．<input" in page.inner_text("[id='sp-q-hostile--hostile-choice'] .sp-quiz-feedback")
+        assert page.locator(".sp-quiz input").count() == 2 + 4 and page.locator(".sp-quiz form, .sp-quiz button[formaction]").count() == 0
+        assert dialogs == [] and log.outside(url) == []
+    finally:
+        context.close()
+        server.shutdown()

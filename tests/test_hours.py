@@ -69,6 +69,7 @@ def test_the_defaults_are_32_for_members_and_56_for_secretaries_and_a_curriculum
     assert load_catalog(tmp_path).catalog.curricula["mobile"].target() == 12
 
 
+@pytest.mark.slow
 def test_the_curriculum_page_shows_the_target_beside_the_planned_hours_and_says_it_falls_short(site):
     page = (site / "curricula" / "member" / "index.html").read_text(encoding="utf-8")
     assert "本课程安排 3.5 学时" in page and "年度目标 32 学时" in page
@@ -77,6 +78,7 @@ def test_the_curriculum_page_shows_the_target_beside_the_planned_hours_and_says_
     assert "5.5 学时" not in page
 
 
+@pytest.mark.slow
 def test_a_plan_that_reaches_its_target_has_no_shortfall_note(site):
     page = (site / "curricula" / "secretary" / "index.html").read_text(encoding="utf-8")
     assert "本课程安排 5.5 学时" in page and "年度目标 5 学时" in page

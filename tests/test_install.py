@@ -131,7 +131,9 @@ def test_the_wheel_carries_templates_styles_scripts_help_and_starter(venv):
                 assert path.relative_to(ROOT).as_posix() in names
     for needed in ("theme/main.html", "theme/sp-material.html", "theme/partials/header.html", "assets/site/studyportal.css",
                    "assets/site/boot.js", "assets/search/search.js", "help/contribute.md", "starter/gitignore",
-                   "starter/materials/curricula/mobile.yml"):  # fmt: skip
+                   "starter/materials/curricula/mobile.yml", "help/publishing.md", "starter/.gitlab-ci.yml",
+                   "starter/.github/workflows/portal.yml", "starter/.gitea/workflows/portal.yml",
+                   "starter/.pre-commit-config.yaml"):  # fmt: skip
         assert f"studyportal/{needed}" in names, needed
 
 
@@ -153,6 +155,11 @@ def test_a_new_portal_from_the_wheel_checks_builds_bundles_and_takes_county_over
     assert "studyportal check" in init.stdout and "studyportal build" in init.stdout
     portal = tmp_path / "portal"
     assert (portal / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == f"studyportal=={tool_version()}"
+    # The CI files and the pre-commit configuration arrive with their dot names, as a county copies them.
+    for name in (".gitlab-ci.yml", ".github/workflows/portal.yml", ".gitea/workflows/portal.yml", ".pre-commit-config.yaml"):
+        shipped = (ROOT / "studyportal" / "starter" / name).read_text(encoding="utf-8").replace("@STUDYPORTAL_VERSION@", tool_version())
+        assert (portal / name).read_text(encoding="utf-8") == shipped, name
+        assert yaml.safe_load(shipped), name
     write(portal / "materials", "jishu/shouji-xuexi.md", NEW_MATERIAL)
     check = _ok(venv.run("check", cwd=portal))
     assert "5 个材料、3 个课程" in check.stdout and "warning" not in check.stdout + check.stderr
@@ -259,6 +266,7 @@ def test_the_package_templates_sit_between_the_county_overrides_and_material():
     assert theme_dirs(theme_dirs(dirs[1:], None), None) == [str(THEME_DIR), *dirs[1:]]
 
 
+@pytest.mark.slow
 def test_county_overrides_and_pages_win_and_bundles_build_with_them(tmp_path):
     _ok(_cli("init", "portal", cwd=tmp_path))
     portal = tmp_path / "portal"

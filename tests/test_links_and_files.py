@@ -1,6 +1,6 @@
 """Links between materials, and pictures and attachments beside them, from the trainer's Markdown to the built site.
 
-A small portal is built for real (``mkdocs build --strict``, then an offline bundle of it): ``material:`` links
+A small portal is built for real (a strict build, then an offline bundle of it): ``material:`` links
 and old-style ``.md`` paths land on the right pages, files with Chinese names are published beside the page
 under ASCII names, unreferenced files stay out, and what ``check`` cannot see never stops the build.
 """
@@ -69,12 +69,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return project, tmp / "site"
 
 
+@pytest.mark.slow
 def test_check_accepts_every_link_and_file(built):
     project, _ = built
     problems = load_catalog(project / "materials").problems
     assert not problems.items, [p.one_line() for p in problems.items]
 
 
+@pytest.mark.slow
 def test_material_links_land_on_the_material_page(built):
     _, site = built
     page = (site / "materials" / "kecheng" / "index.html").read_text(encoding="utf-8")
@@ -84,6 +86,7 @@ def test_material_links_land_on_the_material_page(built):
     assert "material:" not in page and ".md" not in page.split('class="sp-body"', 1)[1]
 
 
+@pytest.mark.slow
 def test_pictures_and_attachments_are_published_beside_the_page_under_ascii_names(built):
     _, site = built
     folder = site / "materials" / "kecheng"
@@ -99,6 +102,7 @@ def test_pictures_and_attachments_are_published_beside_the_page_under_ascii_name
     assert not name_problems(published), name_problems(published)
 
 
+@pytest.mark.slow
 def test_a_curriculum_text_links_and_shows_pictures_on_both_of_its_pages(built):
     _, site = built
     overview = (site / "curricula" / "member" / "index.html").read_text(encoding="utf-8")
@@ -113,6 +117,7 @@ def test_the_sanitiser_keeps_relative_pictures_and_attachments():
     assert sanitize_html(html, "materials/kecheng/") == html
 
 
+@pytest.mark.slow
 def test_the_offline_copy_of_a_portal_with_attachments_bundles(built, tmp_path):
     project, _ = built
     out = tmp_path / "bundle.zip"
@@ -124,6 +129,7 @@ def test_the_offline_copy_of_a_portal_with_attachments_bundles(built, tmp_path):
     assert any(n.endswith("materials/kecheng/jiang-yi.pdf") for n in names), names
 
 
+@pytest.mark.slow
 def test_a_link_check_cannot_read_never_stops_the_build(tmp_path):
     """Python-Markdown reads a link whose text is very long; check's reader does not. The build still passes, without the link."""
     materials = tmp_path / "materials"

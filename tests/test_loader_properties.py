@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studyportal.catalog import load_catalog
+from studyportal.kinds import kind_fields
 from studyportal.load.frontmatter import split_front_matter
-from studyportal.validate.material import COMMON_FIELDS, KIND_FIELDS
+from studyportal.validate.material import COMMON_FIELDS
 
-FIELDS = COMMON_FIELDS + [f for fs in KIND_FIELDS.values() for f in fs] + ["标题", "sumary", "document.title"]
+FIELDS = COMMON_FIELDS + sorted(kind_fields()) + ["标题", "sumary", "document.title"]
 scalars = st.one_of(
     st.none(),
     st.booleans(),

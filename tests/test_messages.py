@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from studyportal.catalog import load_catalog
+from studyportal.kinds import kinds
 from studyportal.problems import field_label
-from studyportal.scaffold import PLACEHOLDERS, scaffold
-from studyportal.vocabulary import KINDS
-from tests.helpers import CURRICULUM, GOOD_META, material_text, write
+from studyportal.scaffold import placeholders, scaffold
+from tests.helpers import CURRICULUM, GOOD_META, material_text, run_cli, write
 
 
 @pytest.mark.parametrize(
@@ -36,10 +34,9 @@ def test_field_paths_are_shown_in_words(field, label):
 
 def test_text_shows_the_field_in_words_and_json_keeps_the_path(tmp_path):
     write(tmp_path, "materials/c.md", material_text(GOOD_META.replace("[member]", "[membr]")))
-    command = [sys.executable, "-m", "studyportal.cli", "check", "materials"]
-    text = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    text = run_cli("check", "materials", cwd=tmp_path)
     assert "materials/c.md:4:13: error(错误): 字段 audiences 的第 1 项：不认识的取值“membr”" in text.stdout
-    report = json.loads(subprocess.run([*command, "--format", "json"], cwd=tmp_path, capture_output=True, text=True).stdout)
+    report = json.loads(run_cli("check", "materials", "--format", "json", cwd=tmp_path).stdout)
     problem = report["problems"][0]
     assert problem["field"] == "audiences.0" and problem["field_label"] == "audiences 的第 1 项"
 
@@ -69,7 +66,7 @@ def test_a_close_slug_of_the_curriculums_audience_comes_first(tmp_path):
     assert "dangfei-jiaona-b" in fix and "dangfei-jiaona-a" not in fix
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", list(kinds()))
 def test_placeholders_left_in_a_published_material_are_warnings(tmp_path, kind):
     text = scaffold("学习新党章", kind, ["member"], "constitution", "xin", today=dt.date(2026, 6, 1))
     write(tmp_path, "xin.md", text)
@@ -78,12 +75,12 @@ def test_placeholders_left_in_a_published_material_are_warnings(tmp_path, kind):
     problems = load_catalog(tmp_path).problems
     assert not problems.errors, [p.one_line() for p in problems.errors]
     left = [p for p in problems.warnings if "示例文字" in p.message]
-    written = [p for p in PLACEHOLDERS if p in text]
+    written = [p for p in placeholders() if p in text]
     assert len(left) == len(written) and {p.line for p in left} == {
         i for i, line in enumerate(text.split("\n"), 1) if any(w in line for w in written)
     }, [p.one_line() for p in left]
 
 
 def test_every_placeholder_is_written_by_new_so_check_and_new_cannot_drift():
-    texts = "".join(scaffold("标题", kind, ["member"], "policy", "x") for kind in KINDS)
-    assert all(p in texts for p in PLACEHOLDERS), [p for p in PLACEHOLDERS if p not in texts]
+    texts = "".join(scaffold("标题", kind, ["member"], "policy", "x") for kind in kinds())
+    assert all(p in texts for p in placeholders()), [p for p in placeholders() if p not in texts]

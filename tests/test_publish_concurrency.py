@@ -21,6 +21,8 @@ import pytest
 from tests.conftest import ROOT, copy_project
 from tests.helpers import CURRICULUM, write
 
+pytestmark = pytest.mark.slow  # runs real builds, several at once
+
 SMALL = ("xin-dangzhang", "dangyuan-yiwu-quanli", "dangfei-jiaona", "dangyuan-jiaoyu-guanli-tiaoli")
 LEFTOVER = re.compile(r"\.site\.(new-.*|old.*)")
 LINUX = Path("/proc/self/stat").exists()
@@ -379,29 +381,24 @@ def test_a_site_lost_between_the_two_renames_is_put_back_even_if_the_next_build_
 
 
 @needs_proc
-def test_search_helper_dies_with_its_parent_even_if_the_pipe_stays_open(tmp_path):
-    """If mkdocs is killed while its helper is busy, the helper must not go on writing into the staging folder.
-
-    A busy helper does not read its pipe, so the pipe's end cannot tell it: here another process keeps
-    the pipe open, and only the watch on the parent itself can end the helper.
-    """
+def test_page_workers_die_with_their_build_even_mid_page(tmp_path):
+    """If mkdocs is killed while its page workers render, none of them goes on working (they never write files)."""
     script = (
-        "import subprocess, sys, time\n"
-        "from studyportal.search.background import BackgroundIndexBuilder\n"
-        "b = BackgroundIndexBuilder()\n"
-        "keeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], pass_fds=[b._conn.fileno()])\n"
-        "print(b._proc.pid, keeper.pid, flush=True)\n"
+        "import os, sys, time\n"
+        "from studyportal.render.workers import ForkPool\n"
+        "pool = ForkPool(1000, lambda i: time.sleep(0.5) or i, 2)\n"
+        "print(*pool._pids, flush=True)\n"
         "time.sleep(60)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    helper, keeper = (int(x) for x in parent.stdout.readline().split())
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    workers = [int(x) for x in parent.stdout.readline().split()]
     family = descendants(parent.pid)
     try:
-        assert helper in family and keeper in family
-        time.sleep(1)  # the helper is up and waiting for pages
+        assert len(workers) == 2 and all(w in family for w in workers)
+        time.sleep(1)  # the workers are busy with their pages
         parent.kill()
         parent.wait()
-        assert wait_until(lambda: not still_running({helper: family[helper]}), timeout=10)
+        assert wait_until(lambda: not still_running({w: family[w] for w in workers}), timeout=10)
     finally:
         for pid in still_running(family):
             os.kill(pid, signal.SIGKILL)

@@ -96,8 +96,10 @@ def test_keyboard_opens_moves_through_and_follows_results(browser, sample_url):
     page.keyboard.press("Escape")
     assert not page.evaluate("document.getElementById('__search').checked")
     search_box(page, "三会一课")
-    page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.activeElement.matches('[data-sp-result]')")
+    page.keyboard.press("ArrowDown")  # a combobox: the focus stays in the box, the first result is chosen
+    assert page.evaluate("""() => { const box = document.activeElement, id = box.getAttribute('aria-activedescendant');
+      return box.matches('[data-sp-search-query]') && !!id
+        && document.getElementById(id).matches('[data-sp-result][aria-selected=true]'); }""")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == sample_url + "materials/sanhui-yike/"

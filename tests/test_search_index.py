@@ -15,10 +15,11 @@ from studyportal.catalog import load_catalog
 from studyportal.plan.types import PlannedPage
 from studyportal.search import codec
 from studyportal.search.extract import page_text
-from studyportal.search.index import FIELDS, IndexBuilder, SearchDoc, lunr_weights
+from studyportal.search.index import FIELDS, IndexBuilder, SearchDoc
 from studyportal.search.pages import page_document
 from studyportal.search.query import SiteIndex, search
 from studyportal.search.tokens import doc_terms, term_counts
+from tests.search_reference import lunr_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,33 +178,59 @@ def test_built_sample_index_is_compact_complete_and_has_no_drafts(sample_site):
         assert title and "&" not in title
 
 
-def test_the_helper_process_writes_exactly_what_the_build_process_would(tmp_path):
-    from studyportal.search.background import BackgroundIndexBuilder
-
+def _sample_docs() -> list[SearchDoc]:
+    """The sample's materials as search documents, and pages that stress the token rule."""
     catalog = load_catalog(ROOT / "materials").catalog
     docs = [
         SearchDoc(f"materials/{m.slug}/", m.title, m.kind, m.audiences, m.required, m.summary, [], m.topics, m.body)
         for m in catalog.materials.values()
     ]
-    here, helper = IndexBuilder(), BackgroundIndexBuilder()
-    for d in docs:
-        here.add(d)
-        helper.add(d)
-    a, b = here.write(tmp_path / "a"), helper.write(tmp_path / "b")
-    assert helper.fallback_reason == ""  # it really ran in the helper
-    assert (a.documents, a.terms, a.postings, a.shards, a.bytes) == (b.documents, b.terms, b.postings, b.shards, b.bytes)
-    files_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
-    files_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
-    assert files_a == files_b and len(files_a) > 3
+    return docs + [
+        SearchDoc("about/", "关于本站", "page", headings=["ＡＰＰ使用", "Wi-Fi 与 5G"], body="用ＡＰＰ扫二维码；GDP增长5%。\u2028换行"),
+        SearchDoc("empty/", "", "page"),
+        SearchDoc("latin/", "Hello WORLD 2026", "page", body="aaaa " * 3 + "x" * 41 + " 党员 党员党员 " + "ｚｚ" * 3),
+        SearchDoc("curricula/member/", "普通党员课程", "curriculum", ["member"], summary="导语：\"引号\"与\\反斜杠"),
+    ]
 
 
-def test_when_the_helper_fails_the_build_writes_the_index_itself(tmp_path):
-    from studyportal.search.background import BackgroundIndexBuilder
+def test_the_index_is_byte_for_byte_the_straightforward_one(tmp_path):
+    """The numpy builder writes exactly the files of the plain definition (Counter, lunr's loop, json.dumps)."""
+    from tests.search_reference import write_reference
 
-    helper = BackgroundIndexBuilder()
-    helper.add(SearchDoc("a/", "党员教育", "material", body="党员教育培训"))
-    helper._proc.terminate()  # the helper dies mid-build
-    helper._proc.join()
-    built = helper.write(tmp_path)
-    assert "stopped" in helper.fallback_reason
-    assert built.documents == 1 and (tmp_path / "search" / "data" / "meta.js").is_file()
+    docs = _sample_docs()
+    fast = IndexBuilder()
+    for d in reversed(docs):  # pages arrive in any order
+        fast.add(d)
+    built = fast.write(tmp_path / "fast")
+    write_reference(docs, tmp_path / "reference")
+    files_fast = {p.relative_to(tmp_path / "fast"): p.read_bytes() for p in (tmp_path / "fast").rglob("*") if p.is_file()}
+    files_ref = {p.relative_to(tmp_path / "reference"): p.read_bytes() for p in (tmp_path / "reference").rglob("*") if p.is_file()}
+    assert files_fast == files_ref and len(files_fast) > 3
+    assert built.documents == len(docs) and built.bytes == sum(len(b) for b in files_fast.values())
+    assert [h.url for h in search(SiteIndex(tmp_path / "fast"), "world").hits] == ["latin/"]  # folded: WORLD
+
+
+@given(st.text(alphabet=st.sampled_from("党员组织生活ＡａＺｚ０９Aa9z -—，。\u3000\u3400\u9fff\uf900\U00020000x"), max_size=80))
+def test_numpy_term_counts_are_the_token_rule(text):
+    """Every Han character, every bigram of a Han run, every Latin word ≤ 40 letters, after folding: as ``term_counts``."""
+    from studyportal.search.terms import count_field, key_text
+
+    field = count_field(text)
+    mine = {key_text(int(k)): int(c) for k, c in zip(field.keys, field.counts, strict=True)}
+    assert not set(mine) & set(field.words)
+    mine.update(field.words)
+    assert mine == dict(term_counts(text))
+
+
+def test_page_terms_survive_the_cache_format_and_refuse_garbage():
+    from studyportal.search.index import page_terms
+    from studyportal.search.terms import PageTerms
+
+    terms = page_terms(_sample_docs()[-2])
+    head, blob = terms.to_blobs()
+    back = PageTerms.from_blobs(head, blob)
+    assert back.entry == terms.entry and back.text == terms.text
+    pairs = zip(back.fields, terms.fields, strict=True)
+    assert all((a.keys == b.keys).all() and (a.counts == b.counts).all() and a.words == b.words for a, b in pairs)
+    with pytest.raises(ValueError):
+        PageTerms.from_blobs(head, blob[:-1])

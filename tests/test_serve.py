@@ -1,16 +1,15 @@
-"""`mkdocs serve` previews the portal and rebuilds when a trainer edits a file in materials/."""
+"""The live preview (`mkdocs serve`) shows the portal and rebuilds when a trainer edits a file in materials/."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
+from studyportal.render import generator
 from tests.conftest import copy_project, open_page, wait_until
 
 pytestmark = pytest.mark.browser
@@ -45,10 +44,9 @@ def test_serve_reloads_when_a_material_changes(tmp_path, browser):
     """The page open in the trainer's browser reloads by itself: the page policy lets the preview's live reload run."""
     project = copy_project(tmp_path / "p")
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    cmd = generator.serve_command(project / "mkdocs.yml", f"127.0.0.1:{port}")
     log = open(tmp_path / "serve.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(cmd, cwd=project, env=generator.build_env(), stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/materials/xin-dangzhang/"
         wait_for(url, "学习新党章 争做合格党员", 60)

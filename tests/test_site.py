@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from studyportal.catalog import load_catalog
-from tests.conftest import ROOT, build_site, copy_project
-from tests.helpers import GOOD_META, material_text, write
+import pytest
 
-CATALOG = load_catalog(ROOT / "materials").catalog
+from tests.conftest import ROOT, build_site, copy_project
+from tests.helpers import GOOD_META, load_sample, material_text, write
+
+pytestmark = pytest.mark.slow  # every test reads a built site (the planner alone: tests/test_plan.py)
+
+CATALOG = load_sample().catalog
 
 
 def html(site: Path, rel: str) -> str:

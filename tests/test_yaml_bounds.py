@@ -27,6 +27,9 @@ from studyportal.load.bounds import compose_bounded
 from studyportal.problems import field_label
 from tests.helpers import CURRICULUM, GOOD_META, material_text, write
 
+# Each case runs `check` in a child process under resource limits (about 40 s of CPU for the module): not fast-tier work.
+pytestmark = pytest.mark.slow
+
 # Budgets for one whole ``check`` run on a bomb (Python start-up included, ~0.5 s). Time is the child's
 # CPU time (user + system): it is what a blow-up costs, and unlike wall time it does not grow when other
 # jobs share the machine. Wall time gets a loose bound that still catches a stall.

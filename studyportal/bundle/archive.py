@@ -6,26 +6,24 @@ or a per-file "corrupt" verdict, never a traceback.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
 
 from studyportal.bundle.errors import BundleError
-from studyportal.bundle.manifest import MANIFEST
+from studyportal.bundle.formats import BACKUP_SUFFIX, MANIFEST, UPDATE_INFO, edition_inside, measure
 
-UPDATE_INFO = "update.json"
-BACKUP_SUFFIX = ".update-old"
-STAGING_SUFFIX = ".update-new"
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error, NotImplementedError, RuntimeError)
 
 
-class Unreadable(Exception):
+class Unreadable(BundleError):
     """One file of a bundle could not be read (damaged compressed data, I/O error)."""
+
+    def __init__(self, label: str, name: str, cause: BaseException) -> None:
+        super().__init__(f"{label} 里的 {name} 读不出来（{cause}）：数据已损坏，请重新拷贝")
 
 
 class Source:
@@ -65,23 +63,14 @@ class FolderSource(Source):
         try:
             return (self.root / name).read_bytes()
         except OSError as exc:
-            raise Unreadable(str(exc)) from exc
+            raise Unreadable(self.label, name, exc) from exc
 
     def measure(self, name: str) -> tuple[int, str]:
         try:
             with (self.root / name).open("rb") as fh:
-                return _size_and_sha256(fh)
+                return measure(fh)
         except OSError as exc:
-            raise Unreadable(str(exc)) from exc
-
-
-def _size_and_sha256(fh: IO[bytes]) -> tuple[int, str]:
-    """Size and SHA-256 of a stream, read in 1 MiB chunks."""
-    digest, size = hashlib.sha256(), 0
-    for chunk in iter(lambda: fh.read(1 << 20), b""):
-        digest.update(chunk)
-        size += len(chunk)
-    return size, digest.hexdigest()
+            raise Unreadable(self.label, name, exc) from exc
 
 
 class ZipSource(Source):
@@ -96,14 +85,14 @@ class ZipSource(Source):
         try:
             return self.zf.read(self.prefix + name)
         except _ZIP_ERRORS as exc:
-            raise Unreadable(str(exc)) from exc
+            raise Unreadable(self.label, name, exc) from exc
 
     def measure(self, name: str) -> tuple[int, str]:
         try:
             with self.zf.open(self.prefix + name) as fh:
-                return _size_and_sha256(fh)
+                return measure(fh)
         except _ZIP_ERRORS as exc:
-            raise Unreadable(str(exc)) from exc
+            raise Unreadable(self.label, name, exc) from exc
 
     def close(self) -> None:
         self.zf.close()
@@ -129,9 +118,9 @@ def _open_folder(path: Path) -> Source:
         return FolderSource(path, str(path), is_update=True)
     if (path / MANIFEST).is_file():
         return FolderSource(path, str(path))
-    inner = [p for p in path.iterdir() if p.is_dir() and (p / MANIFEST).is_file() and not p.name.endswith((BACKUP_SUFFIX, STAGING_SUFFIX))]
-    if len(inner) == 1:
-        return FolderSource(inner[0], str(inner[0]))
+    inner = edition_inside(path)
+    if inner is not None:
+        return FolderSource(inner, str(inner))
     raise BundleError(
         f"{path} 里找不到 manifest.json（校验清单）：请选离线版文件夹本身（里面有 index.html 和 manifest.json），或重新拷贝完整的离线版"
     )

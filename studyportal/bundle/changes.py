@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from studyportal.bundle.formats import NOTES_ASCII, NOTES_GBK
 from studyportal.bundle.manifest import FileEntry
+from studyportal.render.shipped import STAMP_SCRIPT
 
-NOTE_FILES = ("校验说明.txt", "README.txt")
+# Files that change with every build (the notes, and the stamp with the build date): not counted as changes in words.
+NOTE_FILES = (NOTES_GBK, NOTES_ASCII, STAMP_SCRIPT[0])
 SHOWN_PER_GROUP = 40
 
 

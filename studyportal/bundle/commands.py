@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from studyportal.bundle.errors import BundleError
 from studyportal.bundle.make import make_bundle
 from studyportal.bundle.notes import human_size
 from studyportal.bundle.signing import KEY_ENV, PRIVATE_KEY_NAME, generate_keys, in_unignored_git_tree
@@ -35,11 +34,7 @@ from studyportal.plan.edition import EDITIONS
     "换密钥时写两次：--key 新私钥 --key 旧私钥（离线版绑定第一个）",
 )
 def bundle(edition: str, config_file: Path, out: Path, since: Path | None, keys: tuple[Path, ...]) -> None:
-    try:
-        result = make_bundle(config_file, edition, out, since, keys)
-    except BundleError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    result = make_bundle(config_file, edition, out, since, keys)
     m = result.manifest
     click.echo(f"已打包{m.edition_name}：{result.zip_path}（{human_size(result.zip_size)}，{len(m.files)} 个文件）")
     if len(result.signers) == 1:
@@ -61,7 +56,10 @@ def bundle(edition: str, config_file: Path, out: Path, since: Path | None, keys:
             click.echo(f"  {line}")
 
 
-@click.command(help="校验离线版或更新包（压缩包或文件夹）：列出缺少、多出和损坏的文件，并核对签名。")
+@click.command(
+    help="校验离线版或更新包（压缩包或文件夹）：列出缺少、多出和损坏的文件，并核对签名。"
+    "退出码：0 校验通过，1 发现问题，2 无法校验（找不到、不是离线版或已损坏）。"
+)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--pubkey", type=click.Path(path_type=Path), default=None, help="县委组织部的公钥文件：核对签名是否出自这把密钥")
 @click.option(
@@ -71,11 +69,7 @@ def bundle(edition: str, config_file: Path, out: Path, since: Path | None, keys:
     help="已装的离线版文件夹：用它绑定的公钥核对签名（校验更新包时用，和 apply 的核对相同）",
 )
 def verify(path: Path, pubkey: Path | None, against: Path | None) -> None:
-    try:
-        report = verify_path(path, pubkey, against)
-    except BundleError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+    report = verify_path(path, pubkey, against)
     click.echo("\n".join(report.lines()))
     sys.exit(0 if report.ok else 1)
 
@@ -95,11 +89,7 @@ def verify(path: Path, pubkey: Path | None, against: Path | None) -> None:
     help="离线版没有绑定公钥、也没有 --pubkey 时，不核对来源就更新（只在确信更新包可靠时用；对已绑定公钥的离线版不起作用）",
 )
 def apply(update: Path, folder: Path, pubkey: Path | None, allow_unsigned: bool) -> None:
-    try:
-        result = apply_update(update, folder, pubkey=pubkey, allow_unsigned=allow_unsigned)
-    except BundleError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    result = apply_update(update, folder, pubkey=pubkey, allow_unsigned=allow_unsigned)
     if result.recovered:
         click.echo(result.recovered)
     for line in result.origin:
@@ -116,11 +106,7 @@ def apply(update: Path, folder: Path, pubkey: Path | None, allow_unsigned: bool)
 @click.command(help="生成给离线版签名用的密钥（Ed25519）：一个私钥、一个公钥。")
 @click.option("-o", "--out", default=".", type=click.Path(path_type=Path), show_default=True, help="写到哪个文件夹（已有密钥时不会覆盖）")
 def keygen(out: Path) -> None:
-    try:
-        private, public, key = generate_keys(out)
-    except BundleError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    private, public, key = generate_keys(out)
     private, public = private.absolute(), public.absolute()
     click.echo(
         "\n".join(

@@ -1,7 +1,9 @@
-"""The one error type of the bundle tools: a plain Chinese message naming the file and the fix."""
+"""The error of the bundle tools: a plain Chinese message naming the file and the fix."""
 
 from __future__ import annotations
 
+from studyportal.errors import StudyportalError
 
-class BundleError(Exception):
+
+class BundleError(StudyportalError):
     """Something a user can cause or fix (a bad zip, a missing manifest, a failed build)."""

@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from studyportal.problems import Problem
+
 ANCHOR = re.compile(r"<a\b[^>]*>", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 MISSING_CLASS = "sp-offline-missing"
@@ -109,8 +111,8 @@ def _add_class(attrs: list[tuple[str, str | None]], cls: str, title: str) -> lis
     return out
 
 
-def link_problems(site: Path) -> list[str]:
-    """Internal ``<a href>`` of every page that does not name an existing file of the site (in Chinese)."""
+def link_problems(site: Path) -> list[Problem]:
+    """Internal ``<a href>`` of every page that does not name an existing file of the site, on the page's line."""
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     problems = []
     for page in sorted(f for f in files if f.endswith(".html")):
@@ -123,5 +125,6 @@ def link_problems(site: Path) -> list[str]:
             if path.endswith("/") or resolve(page, href, files) != posixpath.normpath(
                 posixpath.join(posixpath.dirname(page), path)
             ).removeprefix("./"):
-                problems.append(f"{page}：链接 {href} 没有指向本版中的文件")
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(Problem(page, line, f"链接 {href} 没有指向本版中的文件", "这是 studyportal 的错误，请报告"))
     return problems

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import subprocess
 import tempfile
@@ -13,9 +12,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from studyportal.bundle.archive import open_source, write_zip
-from studyportal.bundle.build import build_edition, read_project_config
+from studyportal.bundle.build import build_edition, project_site_name
 from studyportal.bundle.changes import Changes, compare
+from studyportal.bundle.checkpage import CHECK_PAGE, stamp_for, write_check_page, write_stamp
+from studyportal.bundle.checksums import write_checksums
 from studyportal.bundle.errors import BundleError
+from studyportal.bundle.formats import sha256
 from studyportal.bundle.links import link_problems
 from studyportal.bundle.manifest import MANIFEST, FileEntry, Manifest, scan_folder
 from studyportal.bundle.names import name_problems
@@ -36,7 +38,7 @@ from studyportal.bundle.verify import read_manifest
 from studyportal.plan.edition import EDITIONS, edition_name
 
 FAT32_MAX = (1 << 32) - 1
-# Where the other engineer's search writes its ready-built index; any of these means search works offline.
+# Paths of a built site that mean it searches offline: the index under search/data/ and the scripts that read it.
 SEARCH_MARKERS = ("search/", "assets/search/", "assets/javascripts/search/")
 
 
@@ -56,6 +58,7 @@ class BundleResult:
     warnings: list[str] = field(default_factory=list)
     signers: list[PublicKey] = field(default_factory=list)  # the first is the key the edition pins
     alerts: list[str] = field(default_factory=list)  # about signing: shown as warnings, never cut short
+    version: str = ""  # the short version code the copy shows (checkpage.version_code)
 
 
 def folder_name(edition: str) -> str:
@@ -111,12 +114,13 @@ def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None =
         raise BundleError(f"{since} 是{previous.edition_name}，不能和{edition_name(edition)}比较：请指定同一版本的上一版")
     alerts = signing_alerts(signers, since, previous_key)
     config_file = config_file.resolve()
-    site_name = str(read_project_config(config_file).get("site_name") or "")
+    site_name = project_site_name(config_file)
     when = build_time()
     with tempfile.TemporaryDirectory(prefix="studyportal-bundle-") as tmp:
         folder = Path(tmp) / folder_name(edition)
         warnings = build_edition(config_file, folder, edition)
         offline = make_offline(folder)
+        write_check_page(folder, site_name)
         _check_folder(folder)
         site_entries = scan_folder(folder, site_name)
         manifest = Manifest(
@@ -128,7 +132,10 @@ def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None =
             generator=f"studyportal {_version()}",
             previous=previous.summary() if previous else None,
         )
-        changes = _describe(folder, manifest, previous, site_entries, site_name, signers)
+        edition_stamp = stamp_for(manifest, site_entries)
+        write_stamp(folder, edition_stamp)
+        changes = _describe(folder, manifest, previous, site_entries, site_name, signers, edition_stamp.version)
+        write_checksums(folder, manifest)  # SHA256SUMS and manifest.js, for sha256sum and 校验.html
         stamp = when.strftime("%Y%m%d-%H%M")
         zip_path = out if out.suffix.lower() == ".zip" else out / f"{folder.name}-{stamp}.zip"
         stamp_time = when.timetuple()[:6]
@@ -139,7 +146,7 @@ def make_bundle(config_file: Path, edition: str, out: Path, since: Path | None =
             raise BundleError(f"离线版超过 4 GB，放不进 FAT32 格式的 U 盘，没有写出 {zip_path}：请按学员分别打包（--audience）")
         site_bytes = sum(e.size for e in site_entries)
         result = BundleResult(zip_path, zip_size, manifest, offline, len(site_entries), site_bytes, warnings=warnings)
-        result.signers, result.alerts = [k.public for k in signers], alerts
+        result.signers, result.alerts, result.version = [k.public for k in signers], alerts, edition_stamp.version
         if previous and changes is not None:
             old_stamp = dt.datetime.fromisoformat(previous.built).strftime("%Y%m%d-%H%M")
             update_path = zip_path.with_name(f"{folder.name}-update-{old_stamp}-to-{stamp}.zip")
@@ -174,14 +181,20 @@ def signing_alerts(signers: list[SigningKey], since: Path | None, previous_key: 
 
 
 def _describe(
-    folder: Path, manifest: Manifest, previous: Manifest | None, site: list[FileEntry], site_name: str, signers: list[SigningKey]
+    folder: Path,
+    manifest: Manifest,
+    previous: Manifest | None,
+    site: list[FileEntry],
+    site_name: str,
+    signers: list[SigningKey],
+    version: str = "",
 ) -> Changes | None:
     """Write the notes, the pinned key, ``manifest.json`` and its signatures into ``folder``; returns the changes against ``previous``."""
     text = _change_text(previous, site, signers) if previous else []
     manifest.changes = {"text": text} if previous else None
     has_search = any(e.path.startswith(SEARCH_MARKERS) for e in site)
     fingerprint = signers[0].public.short if signers else ""
-    notes = bundle_notes(manifest, len(site), sum(e.size for e in site), has_search, fingerprint)
+    notes = bundle_notes(manifest, len(site), sum(e.size for e in site), has_search, fingerprint, version)
     if signers:
         (folder / PINNED_KEY).write_bytes(signers[0].public.pem())
     for name, data in note_files(notes, NOTES_GBK, NOTES_ASCII).items():
@@ -205,7 +218,7 @@ def _change_text(previous: Manifest, site: list[FileEntry], signers: list[Signin
     before = previous.by_path().get(PINNED_KEY)
     text = compare([f for f in previous.files if f.path != PINNED_KEY], site).text
     after = signers[0].public if signers else None
-    if after is not None and (before is None or before.sha256 != hashlib.sha256(after.pem()).hexdigest()):
+    if after is not None and (before is None or before.sha256 != sha256(after.pem())):
         text.append(f"绑定的签名公钥：{'换成' if before else '开始绑定'}指纹为 {after.short} 的公钥。")
     elif after is None and before is not None:
         text.append("本版没有签名，不再绑定签名公钥。")
@@ -214,14 +227,12 @@ def _change_text(previous: Manifest, site: list[FileEntry], signers: list[Signin
 
 def _check_folder(folder: Path) -> None:
     paths = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
-    problems = name_problems(paths, allow_non_ascii=frozenset({NOTES_GBK}))
+    problems = name_problems(paths, allow_non_ascii=frozenset({NOTES_GBK, CHECK_PAGE}))
     if problems:
-        shown = "\n".join(f"  - {p}" for p in problems[:30])
-        raise BundleError(f"这些文件名放到 U 盘（FAT32）或 Windows 上会出问题，没有打包：\n{shown}")
+        raise BundleError("上面这些文件名放到 U 盘（FAT32）或 Windows 上会出问题，没有打包。", problems=problems)
     broken = link_problems(folder)
     if broken:
-        shown = "\n".join(f"  - {p}" for p in broken[:30])
-        raise BundleError(f"这些链接在离线版里打不开（这是 studyportal 的错误，请报告）：\n{shown}")
+        raise BundleError("上面这些链接在离线版里打不开，没有打包（这是 studyportal 的错误，请报告）。", problems=broken)
 
 
 def _version() -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -11,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from studyportal.bundle.errors import BundleError
+from studyportal.bundle.formats import BUNDLE_FORMAT, MANIFEST, measure, sha256
+from studyportal.render import generator
 
-MANIFEST = "manifest.json"
-FORMAT = "studyportal-bundle/1"
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 
 
@@ -41,14 +39,14 @@ class Manifest:
     previous: dict[str, str] | None = None
     changes: dict[str, Any] | None = None
     id: str = ""
-    format: str = FORMAT
+    format: str = BUNDLE_FORMAT
 
     def by_path(self) -> dict[str, FileEntry]:
         return {f.path: f for f in self.files}
 
     def content_id(self) -> str:
         lines = "".join(f"{f.path}\0{f.size}\0{f.sha256}\n" for f in sorted(self.files, key=lambda f: f.path))
-        return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+        return sha256(lines.encode("utf-8"))
 
     def summary(self) -> dict[str, str]:
         """Who this edition is, for the ``previous`` field of the next one and for update packages."""
@@ -73,23 +71,10 @@ def apply_patch(old: Manifest, patch: dict[str, Any], delete: list[str]) -> Mani
     return Manifest(files=[files[p] for p in sorted(files)], **header)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def page_title(data: bytes, site_name: str = "") -> str:
-    """The ``<title>`` of a page, without the `` - site name`` suffix Material adds."""
+    """The ``<title>`` of a page, without the site name the theme adds to it."""
     match = _TITLE.search(data[:8192].decode("utf-8", errors="replace"))
-    if not match:
-        return ""
-    title = html.unescape(match.group(1)).strip()
-    if site_name and title.endswith(f" - {site_name}"):
-        title = title[: -len(site_name) - 3]
-    return title
+    return generator.page_title(match.group(1), site_name) if match else ""
 
 
 def scan_folder(folder: Path, site_name: str = "") -> list[FileEntry]:
@@ -99,7 +84,9 @@ def scan_folder(folder: Path, site_name: str = "") -> list[FileEntry]:
         if not path.is_file() or rel == MANIFEST:
             continue
         title = page_title(path.read_bytes(), site_name) if rel.endswith(".html") else ""
-        entries.append(FileEntry(rel, path.stat().st_size, sha256_file(path), title))
+        with path.open("rb") as fh:
+            size, digest = measure(fh)
+        entries.append(FileEntry(rel, size, digest, title))
     return entries
 
 
@@ -109,8 +96,8 @@ def parse_manifest(data: bytes, where: str) -> Manifest:
     try:
         raw = json.loads(data.decode("utf-8"))
         files = [FileEntry(**f) for f in raw.pop("files")]
-        if raw.get("format") != FORMAT:
-            raise BundleError(f"{where} 的格式是 {raw.get('format')!r}，不是 {FORMAT}：请用新版 studyportal 校验，或重新拷贝离线版")
+        if raw.get("format") != BUNDLE_FORMAT:
+            raise BundleError(f"{where} 的格式是 {raw.get('format')!r}，不是 {BUNDLE_FORMAT}：请用新版 studyportal 校验，或重新拷贝离线版")
         manifest = Manifest(files=files, **raw)
     except BundleError:
         raise

@@ -9,59 +9,13 @@ from pathlib import Path
 
 from studyportal.bundle.errors import BundleError
 from studyportal.bundle.links import rewrite_anchors, tag_attrs
+from studyportal.render.generator import THEME_SCRIPTS, THEME_SEARCH_FILES, WEB_ONLY_FILES, offline_assets, strip_remote_diagrams
 from studyportal.sanitize.urls import check_resource, srcset_urls
-
-OFFLINE_CSS = "assets/stylesheets/sp-offline.css"
-OFFLINE_JS = "assets/javascripts/sp-offline.js"
-# Web-server files: sitemaps carry the build date; 404.html uses absolute paths; source maps are for developers.
-_WEB_ONLY = ("sitemap.xml", "sitemap.xml.gz", "404.html")
-# Material's own search (a web worker and lunr language files) cannot run from file:// and is not used.
-_MATERIAL_SEARCH = ("assets/javascripts/workers/", "assets/javascripts/lunr/")
-
-_CSS = """/* 离线版：本版未收录的页面、需要联网的链接 */
-.md-typeset a.sp-offline-missing { color: inherit; cursor: default; text-decoration: underline dotted; }
-.md-typeset a.sp-external::after { content: "（需联网）"; font-size: .75em; color: var(--md-default-fg-color--light); }
-"""
-
-# Material fetches a ResizeObserver polyfill from unpkg.com when the browser lacks one (Firefox 52 on
-# Windows XP, Chrome before 64). This stand-in, loaded first, keeps such browsers off the network.
-_JS = """/* 离线版：旧浏览器没有 ResizeObserver 时用窗口大小变化代替，不去网上下载补丁。 */
-(function () {
-  if (typeof window.ResizeObserver !== "undefined") return;
-  function Observer(callback) {
-    var self = this;
-    this.callback = callback;
-    this.targets = [];
-    this.onResize = function () { self.notify(); };
-    window.addEventListener("resize", this.onResize);
-  }
-  Observer.prototype.observe = function (target) {
-    var self = this;
-    this.targets.push(target);
-    setTimeout(function () { self.notify(); }, 0);
-  };
-  Observer.prototype.unobserve = function (target) {
-    this.targets = this.targets.filter(function (t) { return t !== target; });
-  };
-  Observer.prototype.disconnect = function () {
-    this.targets = [];
-    window.removeEventListener("resize", this.onResize);
-  };
-  Observer.prototype.notify = function () {
-    var entries = this.targets.map(function (t) {
-      return { target: t, contentRect: { width: t.offsetWidth, height: t.offsetHeight, top: 0, left: 0 } };
-    });
-    if (entries.length) this.callback(entries, this);
-  };
-  window.ResizeObserver = Observer;
-})();
-"""
 
 _FETCHING_TAG = re.compile(r"<(script|img|iframe|frame|audio|video|source|track|embed|object|link|input)\b[^>]*>", re.I)
 _FETCHED_ATTRS = ("src", "data", "poster", "srcset", "href")
 _LINK_FETCHES = re.compile(r"\brel\s*=\s*[\"']?[^\"'>]*\b(stylesheet|icon|preload|prefetch|modulepreload|manifest)\b", re.I)
 _CSS_URL = re.compile(r"url\(\s*([\"']?)(.*?)\1\s*\)|@import\s+([\"'])(.*?)\3", re.I | re.S)
-_MERMAID = re.compile(r"(<pre\b[^>]*\bclass=\")([^\"]*)\"", re.I)
 
 
 @dataclass
@@ -83,21 +37,20 @@ def make_offline(site: Path) -> OfflineReport:
         rel = path.relative_to(site).as_posix()
         if not path.is_file():
             continue
-        material_search = rel.startswith(_MATERIAL_SEARCH) and rel not in used
-        if rel in _WEB_ONLY or rel.endswith(".map") or material_search:
+        theme_search = rel.startswith(THEME_SEARCH_FILES) and rel not in used
+        if rel in WEB_ONLY_FILES or rel.endswith(".map") or theme_search:  # source maps are for developers
             path.unlink()
             report.removed.append(rel)
     _remove_empty_dirs(site)
-    (site / OFFLINE_CSS).parent.mkdir(parents=True, exist_ok=True)
-    (site / OFFLINE_CSS).write_text(_CSS, encoding="utf-8", newline="\n")
-    (site / OFFLINE_JS).parent.mkdir(parents=True, exist_ok=True)
-    (site / OFFLINE_JS).write_text(_JS, encoding="utf-8", newline="\n")
+    for dest, source in offline_assets():
+        (site / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, site / dest)
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     problems: list[str] = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         text = path.read_text(encoding="utf-8")
-        new_text, missing, external = rewrite_anchors(rel, _strip_mermaid(text), files)
+        new_text, missing, external = rewrite_anchors(rel, strip_remote_diagrams(text), files)
         report.pages += 1
         report.missing_links += missing
         report.external_links += external
@@ -144,17 +97,7 @@ def css_remote_urls(css: str, page: str = "") -> list[str]:
 
 
 def _resource_refs(text: str) -> str:
-    return "\n".join(m.group(0) for m in re.finditer(r"(?:src|href)=\"[^\"]*\"", text) if "assets/javascripts/" in m.group(0))
-
-
-def _strip_mermaid(text: str) -> str:
-    """Material loads mermaid.js from unpkg.com for ``<pre class="mermaid">``: keep such blocks plain text."""
-
-    def fix(match: re.Match[str]) -> str:
-        classes = [c for c in match.group(2).split() if c != "mermaid"]
-        return f'{match.group(1)}{" ".join(classes)}"'
-
-    return _MERMAID.sub(fix, text) if "mermaid" in text else text
+    return "\n".join(m.group(0) for m in re.finditer(r"(?:src|href)=\"[^\"]*\"", text) if THEME_SCRIPTS in m.group(0))
 
 
 def _remove_empty_dirs(root: Path) -> None:

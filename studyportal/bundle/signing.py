@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import os
 import subprocess
@@ -28,7 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from studyportal.bundle.archive import Source, Unreadable
 from studyportal.bundle.errors import BundleError
+from studyportal.bundle.formats import sha256
 from studyportal.bundle.manifest import Manifest
+from studyportal.problems import Problem
 
 PRIVATE_KEY_NAME = "studyportal-signing.key"
 PUBLIC_KEY_NAME = "studyportal-signing.pub"
@@ -48,7 +49,7 @@ class PublicKey:
 
     @property
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+        return sha256(self.raw)
 
     @property
     def short(self) -> str:
@@ -199,7 +200,7 @@ def pinned_key(src: Source, manifest: Manifest) -> PublicKey | None:
         data = src.read(PINNED_KEY)
     except Unreadable as exc:
         raise BundleError(f"{where}（本版信任的公钥）缺少或读不出来：请重新拷贝完整的离线版") from exc
-    if hashlib.sha256(data).hexdigest() != entry.sha256:
+    if sha256(data) != entry.sha256:
         raise BundleError(f"{where}（本版信任的公钥）和校验清单对不上，被改动过：请重新拷贝县委组织部发的完整离线版")
     return parse_public_key(data, where)
 
@@ -249,40 +250,41 @@ def parse_signatures(data: bytes, signs: str, where: str) -> list[Signature]:
 
 @dataclass
 class Verdict:
-    """Whether ``trusted`` signed the data; ``problem`` says what is wrong, in words, when it did not."""
+    """Whether ``trusted`` signed the data: ``problem`` (on the signed file) says what is wrong when it did not."""
 
-    ok: bool
-    problem: str = ""
+    problem: Problem | None = None
     signers: tuple[str, ...] = ()  # fingerprints the signature file names
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
 
 
 def check(data: bytes, signs: str, signatures: bytes | None, trusted: PublicKey, label: str, trusted_by: str) -> Verdict:
-    """Does a signature in ``signatures`` (the ``.sig`` file, None when absent) verify ``data`` with ``trusted``?
+    """Does a signature in ``signatures`` (the ``.sig`` file, None when absent) verify ``data`` (the file ``signs``) with ``trusted``?
 
     ``label`` names what is checked ("更新包 x.zip"), ``trusted_by`` the trusted key ("离线版 D:\\… 绑定的公钥").
     """
     if signatures is None:
-        return Verdict(False, f"{label} 没有签名，无法确认它来自县委组织部（应当有{trusted_by}对应的私钥签的名，公钥指纹 {trusted.short}）")
+        return Verdict(
+            Problem(signs, 0, f"{label} 没有签名，无法确认它来自县委组织部（应当有{trusted_by}对应的私钥签的名，公钥指纹 {trusted.short}）")
+        )
     try:
         found = parse_signatures(signatures, signs, f"{label} 的签名文件")
     except BundleError as exc:
-        return Verdict(False, str(exc))
+        return Verdict(Problem(signs, 0, exc.message))
     signers = tuple(dict.fromkeys(s.key for s in found))
     if any(trusted.verifies(s.value, _message(signs, data)) for s in found):
-        return Verdict(True, signers=signers)
+        return Verdict(signers=signers)
     if trusted.fingerprint in signers:
-        return Verdict(
-            False,
-            f"{label} 在签名之后被改动过（{trusted_by}对应的签名和内容对不上）：里面的文件或清单被人改过，或者文件已经损坏",
-            signers,
-        )
+        message = f"{label} 在签名之后被改动过（{trusted_by}对应的签名和内容对不上）：里面的文件或清单被人改过，或者文件已经损坏"
+        return Verdict(Problem(signs, 0, message), signers)
     shown = "、".join(short_fingerprint(s) for s in signers) or "（无）"
-    return Verdict(
-        False,
+    message = (
         f"{label} 的签名不是{trusted_by}对应的私钥签的：签名用的公钥指纹是 {shown}，而{trusted_by}的指纹是 {trusted.short}。"
-        "它可能是别人伪造的；如果组织部换了密钥，换密钥的那一版应当同时用新旧两把私钥签名",
-        signers,
+        "它可能是别人伪造的；如果组织部换了密钥，换密钥的那一版应当同时用新旧两把私钥签名"
     )
+    return Verdict(Problem(signs, 0, message), signers)
 
 
 def short_fingerprint(fingerprint: str) -> str:

@@ -7,7 +7,6 @@ under ``<folder>.update-old`` and the next ``apply`` puts it back first.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -15,12 +14,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from studyportal.bundle.archive import BACKUP_SUFFIX, STAGING_SUFFIX, UPDATE_INFO, FolderSource, Source, open_source, write_zip
+from studyportal.bundle.archive import FolderSource, Source, open_source, write_zip
 from studyportal.bundle.changes import Changes
+from studyportal.bundle.checkpage import CHECK_PAGE, has_check_page
+from studyportal.bundle.checksums import DERIVED, UNLISTED, leftovers, write_checksums
 from studyportal.bundle.errors import BundleError
-from studyportal.bundle.manifest import MANIFEST, FileEntry, Manifest, apply_patch
+from studyportal.bundle.formats import (
+    BACKUP_SUFFIX,
+    MANIFEST,
+    NOTES_GBK,
+    STAGING_SUFFIX,
+    UPDATE_FORMAT,
+    UPDATE_INFO,
+    UPDATE_NOTES_ASCII,
+    UPDATE_NOTES_GBK,
+    edition_inside,
+    sha256,
+    shown_time,
+)
+from studyportal.bundle.manifest import FileEntry, Manifest, apply_patch
 from studyportal.bundle.names import name_problems
-from studyportal.bundle.notes import UPDATE_NOTES_ASCII, UPDATE_NOTES_GBK, note_files, update_notes
+from studyportal.bundle.notes import note_files, update_notes
 from studyportal.bundle.signing import (
     ASK_COUNTY,
     PUBLIC_KEY_NAME,
@@ -43,9 +57,6 @@ from studyportal.bundle.verify import (
     verify_update,
 )
 
-UPDATE_FORMAT = "studyportal-update/1"
-_LEFTOVERS = (BACKUP_SUFFIX, STAGING_SUFFIX)
-
 
 def make_update(
     folder: Path,
@@ -60,6 +71,8 @@ def make_update(
 
     With ``signers``, ``update.json`` is signed by each (``update.sig``); it lists the new edition's
     ``manifest.sig`` among the files, so the updated copy carries the same signatures as the full edition.
+    It also carries the new ``manifest.json``, ``SHA256SUMS`` and ``manifest.js``: unzipped over the old
+    copy (no Python needed), the package leaves a copy that ``校验.html`` and ``sha256sum -c`` check as the new edition.
     """
     payload = sorted({*changes.added, *changes.changed})
     notes = note_files(
@@ -70,8 +83,9 @@ def make_update(
         UPDATE_NOTES_ASCII,
     )
     entries: list[tuple[str, Path | bytes]] = [(f"{new.folder}/{p}", folder / p) for p in payload]
-    if (folder / SIGNATURES).is_file():
-        entries.append((f"{new.folder}/{SIGNATURES}", folder / SIGNATURES))
+    for name in sorted(UNLISTED):  # the new edition's manifest in all its forms, and its signatures
+        if (folder / name).is_file():
+            entries.append((f"{new.folder}/{name}", folder / name))
     entries += list(notes.items())
     files = [_entry(name, content) for name, content in entries]
     info = {
@@ -95,7 +109,7 @@ def make_update(
 
 def _entry(name: str, content: Path | bytes) -> FileEntry:
     data = content.read_bytes() if isinstance(content, Path) else content
-    return FileEntry(name, len(data), hashlib.sha256(data).hexdigest())
+    return FileEntry(name, len(data), sha256(data))
 
 
 @dataclass
@@ -141,15 +155,14 @@ def apply_update(update: Path, folder: Path, *, pubkey: Path | None = None, allo
     trusted_file = load_public_key(pubkey) if pubkey is not None else None
     folder = folder.resolve() if folder.exists() else folder.absolute()
     if folder.is_dir() and not (folder / MANIFEST).is_file():  # the folder the edition was unzipped into
-        inner = [p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST).is_file() and not p.name.endswith(_LEFTOVERS)]
-        folder = inner[0] if len(inner) == 1 else folder
+        folder = edition_inside(folder) or folder
     recovered = recover(folder)
     with open_source(update) as src:
         if not src.is_update:
             raise BundleError(f"{update} 不是更新包（里面没有 update.json）：完整的离线版直接解压使用即可")
         report = verify_update(src)
         if not report.ok:
-            raise BundleError("\n".join(report.lines()) + "\n更新包不完整，没有做任何改动：请重新拷贝更新包。")
+            raise BundleError(f"更新包不完整：{update} 有上面列出的问题，没有做任何改动。请重新拷贝更新包。", problems=report.problems)
         info = read_update_info(src)
         _check_paths(info, update)
         base = _open_base(folder)
@@ -158,14 +171,16 @@ def apply_update(update: Path, folder: Path, *, pubkey: Path | None = None, allo
             return ApplyResult(folder, 0, 0, recovered, already=True, report=_verify_folder(folder))
         if manifest.edition != info.edition or manifest.id != info.base.get("id"):
             raise BundleError(
-                f"这个更新包是给生成于 {info.base.get('built', '')[:16].replace('T', ' ')} 的{info.edition_name}用的，"
-                f"而 {folder} 是生成于 {manifest.built[:16].replace('T', ' ')} 的{manifest.edition_name}：没有做任何改动。"
+                f"这个更新包是给生成于 {shown_time(info.base.get('built', ''))} 的{info.edition_name}用的，"
+                f"而 {folder} 是生成于 {shown_time(manifest.built)} 的{manifest.edition_name}：没有做任何改动。"
                 "请找对应的更新包，或直接拷贝完整的新版。"
             )
         base_report = VerifyReport(str(folder))
-        check_files(base, manifest.files, {MANIFEST, SIGNATURES}, base_report)
+        check_files(base, manifest.files, set(UNLISTED), base_report, leftovers(manifest))
         if not base_report.ok:
-            raise BundleError("\n".join(base_report.lines()) + "\n旧版本身不完整，没有做任何改动：请先重新拷贝完整的离线版。")
+            raise BundleError(
+                f"旧版本身不完整：{folder} 有上面列出的问题，没有做任何改动。请先重新拷贝完整的离线版。", problems=base_report.problems
+            )
         pinned = pinned_key(base, manifest)
         trusted = [Trust(pinned, f"离线版 {folder} 绑定的公钥")] if pinned else []
         if trusted_file is not None:
@@ -174,7 +189,7 @@ def apply_update(update: Path, folder: Path, *, pubkey: Path | None = None, allo
         new_manifest = apply_patch(manifest, info.manifest, info.delete)
         if new_manifest.content_id() != info.target.get("id"):
             raise BundleError(f"更新包 {update} 和 {folder} 对不上（更新后的清单不对）：没有做任何改动。请直接拷贝完整的新版。")
-        result = _stage_and_swap(src, info, folder, new_manifest)
+        result = _stage_and_swap(src, info, folder, new_manifest, base_report.removable)
         result.recovered = recovered
         try:
             after = pinned_key(FolderSource(folder, str(folder)), new_manifest)
@@ -205,7 +220,8 @@ def _check_origin(src: Source, update: Path, folder: Path, trusted: list[Trust],
     check_update_origin(src, trusted, report)
     if report.untrusted:
         hint = "\n（--allow-unsigned 只对还没有绑定公钥的离线版有效，这里不起作用。）" if allow_unsigned and pinned else ""
-        raise BundleError("\n".join(report.untrusted) + f"。\n没有做任何改动。{ASK_COUNTY}。{hint}")
+        message = f"来源核对未通过：更新包 {update} 有上面列出的问题，没有做任何改动。{ASK_COUNTY}。{hint}"
+        raise BundleError(message, problems=report.untrusted)
     return report.origin
 
 
@@ -223,17 +239,19 @@ def _check_paths(info: UpdateInfo, update: Path) -> None:
         pure = PurePosixPath(p)
         if pure.is_absolute() or ".." in pure.parts or "\\" in p:
             raise BundleError(f"更新包 {update} 里有不安全的路径 {p}：拒绝使用这个更新包")
-    problems = name_problems(inner, allow_non_ascii=frozenset({"校验说明.txt"}))
+    problems = name_problems(inner, allow_non_ascii=frozenset({NOTES_GBK, CHECK_PAGE}))
     if problems:
-        raise BundleError(f"更新包 {update} 里有不适合 Windows 的文件名：\n" + "\n".join(problems[:10]))
+        raise BundleError(f"更新包 {update} 里有不适合 Windows 的文件名（上面列出的），拒绝使用这个更新包", problems=problems)
 
 
-def _stage_and_swap(src: Source, info: UpdateInfo, folder: Path, manifest: Manifest) -> ApplyResult:
+def _stage_and_swap(src: Source, info: UpdateInfo, folder: Path, manifest: Manifest, removable: Sequence[str] = ()) -> ApplyResult:
     staging = folder.with_name(folder.name + STAGING_SUFFIX)
     backup = folder.with_name(folder.name + BACKUP_SUFFIX)
     try:
         shutil.copytree(folder, staging)
         (staging / SIGNATURES).unlink(missing_ok=True)  # the old edition's; a signed update brings the new one
+        for p in [*DERIVED, *removable]:  # the old manifest's other forms; files an earlier update unzipped over it left
+            (staging / p).unlink(missing_ok=True)
         for p in info.delete:
             (staging / p).unlink(missing_ok=True)
         written = 0
@@ -245,10 +263,12 @@ def _stage_and_swap(src: Source, info: UpdateInfo, folder: Path, manifest: Manif
             target.write_bytes(src.read(entry.path))
             written += 1
         (staging / MANIFEST).write_bytes(manifest.to_json())
+        if has_check_page(manifest):
+            write_checksums(staging, manifest)  # the same bytes as the package's (and the full edition's)
         _remove_empty_dirs(staging)
         new_report = _verify_folder(staging)
         if not new_report.ok:
-            raise BundleError("\n".join(new_report.lines()) + "\n更新后的新版校验未通过，没有替换旧版。")
+            raise BundleError("更新后的新版校验未通过（上面列出的问题），没有替换旧版。", problems=new_report.problems)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BundleError(f"准备新版时出错（{exc.strerror or exc}）：旧版 {folder} 没有改动。检查磁盘空间后再试。") from exc

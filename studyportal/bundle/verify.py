@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studyportal.bundle.archive import UPDATE_INFO, Source, Unreadable, open_source
+from studyportal.bundle.archive import Source, Unreadable, open_source
+from studyportal.bundle.checkpage import has_check_page, manifest_version
+from studyportal.bundle.checksums import UNLISTED, checksum_problems, leftovers
 from studyportal.bundle.errors import BundleError
-from studyportal.bundle.manifest import MANIFEST, FileEntry, Manifest, parse_manifest
+from studyportal.bundle.formats import MANIFEST, UPDATE_FORMAT, UPDATE_INFO, shown_time
+from studyportal.bundle.manifest import FileEntry, Manifest, parse_manifest
 from studyportal.bundle.signing import (
+    PINNED_KEY,
     SIGNATURES,
     UPDATE_SIGNATURES,
     PublicKey,
@@ -21,24 +25,27 @@ from studyportal.bundle.signing import (
     read_optional,
     short_fingerprint,
 )
+from studyportal.problems import Problem, problem_lines
 
 # Files Windows and macOS drop into folders on their own; harmless, so only mentioned.
 IGNORED = {"thumbs.db", "desktop.ini", ".ds_store"}
+RECOPY = "从完整的离线版重新拷贝"
 
 
 @dataclass
 class VerifyReport:
-    """Missing, extra and corrupt files of one bundle, in plain words."""
+    """Missing, extra and corrupt files of one bundle and its signature problems (paths relative to the bundle), and notes."""
 
     label: str
     kind: str = "离线版"
     checked: int = 0
-    missing: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
-    corrupt: list[str] = field(default_factory=list)
+    missing: list[Problem] = field(default_factory=list)
+    extra: list[Problem] = field(default_factory=list)
+    corrupt: list[Problem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    removable: list[str] = field(default_factory=list)  # left by an update unzipped over the copy; the edition no longer has them
     notes: list[str] = field(default_factory=list)
-    untrusted: list[str] = field(default_factory=list)  # signature problems: not from the trusted publisher, or changed since
+    untrusted: list[Problem] = field(default_factory=list)  # signatures: not from the trusted publisher, or changed since
     origin: list[str] = field(default_factory=list)  # what the signatures showed, in words
 
     @property
@@ -49,24 +56,30 @@ class VerifyReport:
     def ok(self) -> bool:
         return self.intact and not self.untrusted
 
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem found: files first, then signatures."""
+        return [*self.missing, *self.corrupt, *self.extra, *self.untrusted]
+
     def lines(self, limit: int = 50) -> list[str]:
         out = [f"校验{self.kind} {self.label}：", *self.notes]
-        for title, items, fix in (
-            ("缺少的文件", self.missing, "从完整的离线版重新拷贝"),
-            ("损坏或被改动的文件", self.corrupt, "从完整的离线版重新拷贝"),
-            ("多出来的文件（不在清单里）", self.extra, "确认不需要后删除"),
+        for title, items in (
+            ("缺少的文件", self.missing),
+            ("损坏或被改动的文件", self.corrupt),
+            ("多出来的文件（不在清单里）", self.extra),
         ):
             if items:
-                out.append(f"{title} {len(items)} 个（{fix}）：")
-                out += [f"  {i}" for i in items[:limit]]
-                if len(items) > limit:
-                    out.append(f"  ……另有 {len(items) - limit} 个")
+                out.append(f"{title} {len(items)} 个：")
+                out += [f"  {line}" for line in problem_lines(items, limit)]
         if self.ignored:
             out.append(f"已忽略系统自动生成的文件 {len(self.ignored)} 个：{'、'.join(self.ignored[:5])}")
+        if self.removable:
+            out.append(f"新版不再需要的旧文件 {len(self.removable)} 个（解压更新包时留下的，可以删除）：")
+            out += [f"  {name}" for name in self.removable[:limit]]
         out += self.origin
         if self.untrusted:
             out.append("签名核对未通过：")
-            out += [f"  {problem}" for problem in self.untrusted]
+            out += [f"  {line}" for line in problem_lines(self.untrusted, limit)]
         if self.intact:
             out.append(f"{'完整性' if self.untrusted else ''}校验通过：{self.checked} 个文件全部完整、正确。")
         else:
@@ -108,28 +121,36 @@ def trusted_keys(pubkey: Path | None = None, against: Path | None = None) -> tup
     return trusted, notes
 
 
-def check_files(src: Source, expected: list[FileEntry], skip: set[str], report: VerifyReport) -> None:
-    """Compare the files of ``src`` with ``expected`` (paths relative to ``src``)."""
+def check_files(
+    src: Source, expected: list[FileEntry], skip: set[str], report: VerifyReport, removable: frozenset[str] = frozenset()
+) -> None:
+    """Compare the files of ``src`` with ``expected`` (paths relative to ``src``); ``removable`` extra files are only listed."""
     present = [n for n in src.names() if n not in skip]
     wanted = {e.path: e for e in expected}
     for name in present:
-        if name not in wanted:
-            (report.ignored if name.rsplit("/", 1)[-1].lower() in IGNORED else report.extra).append(name)
+        if name in wanted:
+            continue
+        if name.rsplit("/", 1)[-1].lower() in IGNORED:
+            report.ignored.append(name)
+        elif name in removable:
+            report.removable.append(name)
+        else:
+            report.extra.append(Problem(name, 0, "不在校验清单里（多出来的文件）", "确认不需要后删除"))
     have = set(present)
     for path, entry in sorted(wanted.items()):
         if path not in have:
-            report.missing.append(path)
+            report.missing.append(Problem(path, 0, "缺少这个文件", RECOPY))
             continue
         report.checked += 1
         try:
             size, digest = src.measure(path)
         except Unreadable:
-            report.corrupt.append(f"{path}（读不出来，数据已损坏）")
+            report.corrupt.append(Problem(path, 0, "读不出来，数据已损坏", RECOPY))
             continue
         if size != entry.size:
-            report.corrupt.append(f"{path}（大小不对：应为 {entry.size} 字节，实际 {size} 字节）")
+            report.corrupt.append(Problem(path, 0, f"大小不对：应为 {entry.size} 字节，实际 {size} 字节", RECOPY))
         elif digest != entry.sha256:
-            report.corrupt.append(f"{path}（内容被改动或损坏：SHA-256 校验值不符）")
+            report.corrupt.append(Problem(path, 0, "内容被改动或损坏：SHA-256 校验值不符", RECOPY))
 
 
 def read_manifest(src: Source) -> Manifest:
@@ -152,8 +173,14 @@ def verify_source(src: Source, trusted: list[Trust] | None = None) -> VerifyRepo
         return verify_update(src, trusted)
     manifest = read_manifest(src)
     report = VerifyReport(src.label)
-    report.notes.append(f"{manifest.edition_name}，生成于 {manifest.built.replace('T', ' ')[:16]}，来源版本 {manifest.commit}")
-    check_files(src, manifest.files, {MANIFEST, SIGNATURES}, report)
+    version = manifest_version(manifest)
+    shown = f"，版本号 {version}" if version else ""
+    report.notes.append(f"{manifest.edition_name}，生成于 {shown_time(manifest.built)}{shown}，来源版本 {manifest.commit}")
+    check_files(src, manifest.files, set(UNLISTED), report, leftovers(manifest))
+    if has_check_page(manifest):
+        missing, corrupt = checksum_problems(src, manifest)
+        report.missing += missing
+        report.corrupt += corrupt
     check_edition_origin(src, manifest, trusted or [], report)
     return report
 
@@ -164,7 +191,7 @@ def check_edition_origin(src: Source, manifest: Manifest, trusted: list[Trust], 
     try:
         own = pinned_key(src, manifest)
     except BundleError as exc:
-        report.untrusted.append(str(exc))
+        report.untrusted.append(Problem(PINNED_KEY, 0, exc.message))
         own = None
     if own is None and signatures is None and not trusted:
         if not report.untrusted:
@@ -174,14 +201,19 @@ def check_edition_origin(src: Source, manifest: Manifest, trusted: list[Trust], 
         return
     if own is None and signatures is not None and not report.untrusted:
         report.untrusted.append(
-            f"{src.label} 带着签名 {SIGNATURES}，却没有它信任的公钥 signing-key.pub（可能被人删掉了）：请重新拷贝县委组织部发的完整离线版"
+            Problem(
+                PINNED_KEY,
+                0,
+                f"{src.label} 带着签名 {SIGNATURES}，却没有它信任的公钥 {PINNED_KEY}（可能被人删掉了）",
+                "重新拷贝县委组织部发的完整离线版",
+            )
         )
     data = src.read(MANIFEST)
     label = f"{src.label} 的校验清单 manifest.json"
     keys = ([Trust(own, "本版自带的公钥 signing-key.pub")] if own else []) + trusted
     for trust in keys:
         verdict = check(data, MANIFEST, signatures, trust.key, label, trust.by)
-        if verdict.ok:
+        if verdict.problem is None:
             report.origin.append(f"签名核对通过：校验清单的签名和{trust.by}（指纹 {trust.key.short}）对得上。")
         else:
             report.untrusted.append(verdict.problem)
@@ -216,10 +248,10 @@ class UpdateInfo:
 
 
 def read_update_info(src: Source) -> UpdateInfo:
-    broken = f"{src.label} 里的 update.json 已损坏：请重新拷贝这个更新包"
+    broken = f"{src.label} 里的 {UPDATE_INFO} 已损坏：请重新拷贝这个更新包"
     try:
         raw = json.loads(src.read(UPDATE_INFO).decode("utf-8"))
-        if raw.get("format") != "studyportal-update/1":
+        if raw.get("format") != UPDATE_FORMAT:
             raise BundleError(f"{src.label} 不是本工具能识别的更新包（格式 {raw.get('format')!r}）：请用新版 studyportal")
         files = [FileEntry(**f) for f in raw["files"]]
         patch = raw["manifest"]
@@ -236,9 +268,11 @@ def read_update_info(src: Source) -> UpdateInfo:
             list(raw["changes"]),
             patch,
         )
+    except Unreadable as exc:
+        raise BundleError(broken) from exc
     except BundleError:
         raise
-    except (Unreadable, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise BundleError(broken) from exc
 
 
@@ -250,16 +284,18 @@ def verify_update(src: Source, trusted: list[Trust] | None = None) -> VerifyRepo
     info = read_update_info(src)
     report = VerifyReport(src.label, kind="更新包")
     report.notes.append(
-        f"{info.edition_name}更新包：从 {info.base.get('built', '')[:16].replace('T', ' ')} 的版本"
-        f"更新到 {info.target.get('built', '')[:16].replace('T', ' ')} 的版本"
+        f"{info.edition_name}更新包：从 {shown_time(info.base.get('built', ''))} 的版本"
+        f"更新到 {shown_time(info.target.get('built', ''))} 的版本"
     )
     check_files(src, info.files, {UPDATE_INFO, UPDATE_SIGNATURES}, report)
     prefix = info.folder + "/"
-    # the new edition's manifest.sig travels with the files (covered by update.json) but is not in any manifest
-    carried = {e.path.removeprefix(prefix): e.sha256 for e in info.files if e.path.startswith(prefix) and e.path != prefix + SIGNATURES}
+    # the new edition's manifest.json, its signatures, SHA256SUMS and manifest.js travel with the files (covered by update.json),
+    # but no manifest lists them
+    inside = {e.path.removeprefix(prefix): e.sha256 for e in info.files if e.path.startswith(prefix)}
+    carried = {path: digest for path, digest in inside.items() if path not in UNLISTED}
     listed = {f["path"]: f["sha256"] for f in info.manifest["files"]}
     if carried != listed or info.manifest.get("id") != info.target.get("id"):
-        report.corrupt.append(f"{UPDATE_INFO}（新版清单与更新包里的文件对不上）")
+        report.corrupt.append(Problem(UPDATE_INFO, 0, "新版清单与更新包里的文件对不上", "重新拷贝这个更新包"))
     if trusted is not None:
         check_update_origin(src, trusted, report)
     return report
@@ -275,7 +311,7 @@ def check_update_origin(src: Source, trusted: list[Trust], report: VerifyReport)
             try:
                 found = parse_signatures(signatures, UPDATE_INFO, f"{src.label} 里的 {UPDATE_SIGNATURES}")
             except BundleError as exc:
-                report.untrusted.append(str(exc))
+                report.untrusted.append(Problem(UPDATE_SIGNATURES, 0, exc.message))
                 return []
             signers = "、".join(dict.fromkeys(short_fingerprint(s.key) for s in found))
             report.origin.append(f"更新包带有签名（签名公钥指纹 {signers}），但这次没有核对签名。")
@@ -285,7 +321,7 @@ def check_update_origin(src: Source, trusted: list[Trust], report: VerifyReport)
     passed = []
     for trust in trusted:
         verdict = check(data, UPDATE_INFO, signatures, trust.key, f"更新包 {src.label}", trust.by)
-        if verdict.ok:
+        if verdict.problem is None:
             report.origin.append(f"签名核对通过：更新包的签名和{trust.by}（指纹 {trust.key.short}）对得上。")
             passed.append(trust)
         else:

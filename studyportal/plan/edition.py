@@ -7,6 +7,8 @@ from the catalog, so the planner never writes a link to them.
 
 from __future__ import annotations
 
+from studyportal.errors import StudyportalError
+from studyportal.kinds import material_refs
 from studyportal.model import Catalog, Material
 from studyportal.plan.types import HOME_SRC, SitePlan
 from studyportal.vocabulary import AUDIENCES
@@ -15,7 +17,7 @@ ALL = "all"
 EDITIONS: tuple[str, ...] = (ALL, *AUDIENCES)
 
 
-class EditionError(ValueError):
+class EditionError(StudyportalError):
     """An edition that cannot be made (unknown name, or no curriculum for the audience)."""
 
 
@@ -33,7 +35,7 @@ def linked_materials(catalog: Catalog, start: list[Material]) -> list[Material]:
         if m.slug in seen:
             continue
         seen[m.slug] = m
-        queue.extend(catalog.materials[i.material] for i in m.items if i.material and i.material in catalog.materials)
+        queue.extend(catalog.materials[r.slug] for r in material_refs(m) if r.slug in catalog.materials)
     return list(seen.values())
 
 
@@ -51,6 +53,7 @@ def edition_catalog(catalog: Catalog, edition: str) -> Catalog:
         materials={slug: m for slug, m in catalog.materials.items() if slug in keep},
         curricula={edition: curriculum},
         drafts=catalog.drafts,
+        banks=catalog.banks,  # a question shows only on the pages of kept materials
     )
 
 

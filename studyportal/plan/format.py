@@ -6,9 +6,10 @@ import datetime as dt
 import html
 import re
 
+from studyportal.kinds import kind_name
 from studyportal.model import Material
 from studyportal.plan.types import link, material_src
-from studyportal.vocabulary import audience_name, kind_name
+from studyportal.vocabulary import audience_name
 
 # Everything Markdown or one of its extensions reads as markup: ``{…}`` is attr_list's, ``!`` starts an image.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")

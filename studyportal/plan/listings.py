@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from studyportal.kinds import kinds
 from studyportal.model import Catalog, Material
 from studyportal.plan.format import esc, hours, material_list
 from studyportal.plan.types import (
@@ -16,7 +17,7 @@ from studyportal.plan.types import (
     link,
     topic_src,
 )
-from studyportal.vocabulary import AUDIENCES, KIND_LISTING_TITLES, KINDS, TRACKS
+from studyportal.vocabulary import AUDIENCES, TRACKS
 
 NEW_COUNT = 30
 AUDIENCE_PITCH = {
@@ -55,7 +56,7 @@ def plan_home(catalog: Catalog) -> PlannedPage:
     recent = newest_first(list(catalog.materials.values()))[:5]
     parts = [
         "## 按类别浏览",
-        "\n".join(f"- [{KIND_LISTING_TITLES[k]}]({link(HOME_SRC, kind_src(k))})" for k in KINDS)
+        "\n".join(f"- [{spec.listing_title}]({link(HOME_SRC, kind_src(k))})" for k, spec in kinds().items())
         + f"\n- [全部专题]({link(HOME_SRC, TOPICS_SRC)})",
         "## 最近更新",
         material_list(recent, HOME_SRC) + f"\n[查看全部更新 →]({link(HOME_SRC, NEW_SRC)})",
@@ -81,11 +82,11 @@ def plan_topics(catalog: Catalog, slugs: dict[str, str]) -> list[PlannedPage]:
 
 def plan_kinds(catalog: Catalog) -> list[PlannedPage]:
     pages = []
-    for kind in KINDS:
+    for kind, spec in kinds().items():
         src = kind_src(kind)
         materials = [m for m in catalog.materials.values() if m.kind == kind]
         body = f"共 {len(materials)} 个。\n\n" + (by_track(materials, src) or "暂无。")
-        pages.append(PlannedPage(src, KIND_LISTING_TITLES[kind], body + "\n"))
+        pages.append(PlannedPage(src, spec.listing_title, body + "\n"))
     return pages
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from studyportal.kinds import kinds
 from studyportal.model import Catalog
+from studyportal.plan.calendar import add_calendars
 from studyportal.plan.curriculum_pages import module_label, plan_curriculum
 from studyportal.plan.listings import plan_home, plan_kinds, plan_new, plan_topics
 from studyportal.plan.material_page import memberships, plan_material
+from studyportal.plan.selftest import add_selftests
 from studyportal.plan.types import HOME_SRC, NEW_SRC, TOPICS_SRC, NavItem, SitePlan, curriculum_src, kind_src, module_src
-from studyportal.vocabulary import AUDIENCES, KIND_LISTING_TITLES, KINDS
+from studyportal.vocabulary import AUDIENCES
 
 
 def plan_site(catalog: Catalog, extra_nav: list[NavItem] | None = None) -> SitePlan:
@@ -31,8 +34,10 @@ def plan_site(catalog: Catalog, extra_nav: list[NavItem] | None = None) -> SiteP
     for page in plan_topics(catalog, topic_slugs) + plan_kinds(catalog):
         plan.add(page)
     plan.add(plan_new(catalog))
+    add_selftests(plan, catalog)  # questions of the banks under the pages of the materials they test
+    add_calendars(plan, catalog)  # each curriculum's phases and rhythm as an .ics file
     nav.append(NavItem("专题", TOPICS_SRC))
-    nav.append(NavItem("分类浏览", children=[NavItem(KIND_LISTING_TITLES[k], kind_src(k)) for k in KINDS]))
+    nav.append(NavItem("分类浏览", children=[NavItem(spec.listing_title, kind_src(k)) for k, spec in kinds().items()]))
     nav.append(NavItem("最近更新", NEW_SRC))
     nav.extend(extra_nav or [])
     plan.nav = nav

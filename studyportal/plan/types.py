@@ -44,6 +44,7 @@ class SitePlan:
 
     pages: dict[str, PlannedPage] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # other files the site carries, by path (calendars)
 
     def add(self, page: PlannedPage) -> None:
         self.pages[page.src_uri] = page

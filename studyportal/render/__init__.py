@@ -1,1 +1,1 @@
-"""Render: hand the planned pages to a site generator. Only ``mkdocs_plugin`` imports MkDocs."""
+"""Render: hand the planned pages to a site generator. Only ``mkdocs_plugin`` and ``generator`` import MkDocs."""

@@ -1,7 +1,8 @@
 """The MkDocs adapter: a thin plugin that feeds the planned pages to MkDocs as generated files.
 
-This is the only module that imports MkDocs. It loads and validates ``materials/``, plans the
-site, and hands over pages, navigation and template data; everything else lives in the core.
+With ``generator.py`` (which runs MkDocs for publish, bundle, tests and benchmarks) it is the only
+module that imports MkDocs. It loads and validates ``materials/``, plans the site, and hands over
+pages, navigation and template data; everything else lives in the core.
 """
 
 from __future__ import annotations
@@ -10,35 +11,59 @@ import html
 import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import config_options as opt
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from studyportal.catalog import load_catalog
 from studyportal.plan.edition import EDITIONS, EditionError, edition_catalog, mark_edition
+from studyportal.plan.feeds import Feed, plan_feeds
 from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
+from studyportal.problems import Problem
+from studyportal.render.cache import CACHE_DIR, PageCache
 from studyportal.render.links import PageLinks
-from studyportal.render.shipped import SITE_CSS, help_pages, theme_dirs
+from studyportal.render.prebuilt import PrebuiltPages
+from studyportal.render.shipped import SELFTEST_JS, SITE_CSS, STAMP_SCRIPT, help_files, help_pages, reach_files, theme_dirs
 from studyportal.sanitize import sanitize_html
-from studyportal.search.background import BackgroundIndexBuilder
-from studyportal.search.index import IndexBuilder
+from studyportal.search.index import IndexBuilder, page_terms
 from studyportal.search.pages import STYLESHEET, asset_files, page_document
+from studyportal.search.terms import PageTerms
 
 log = logging.getLogger("mkdocs.plugins.studyportal")
 # Material's start-up helpers as a file (theme/partials/javascripts/base.html loads it): no inline script.
+# Benchmarks only (scripts/bench.py): build without the search index, to measure what the index costs.
+NO_SEARCH_ENV = "STUDYPORTAL_BENCH_NO_SEARCH"
+# "off": no build cache (every page rendered, nothing kept; the cache is .studyportal-cache/ beside mkdocs.yml);
+# "mkdocs": neither cache nor workers, every page through MkDocs' own loop (what tests compare the others with).
+CACHE_ENV = "STUDYPORTAL_CACHE"
 BOOT_SCRIPT = ("assets/studyportal/boot.js", Path(__file__).resolve().parent.parent / "assets" / "site" / "boot.js")
 
 
+class _MaterialsDir(opt.Dir):
+    """A folder relative to ``mkdocs.yml``, as MkDocs resolves ``docs_dir``; it must exist while the plugin is enabled."""
+
+    def post_validation(self, config: Config, key_name: str) -> None:
+        path = config[key_name]
+        if config.get("enabled", True) and not os.path.isdir(path):
+            fix = "在项目根目录（有 materials/ 文件夹的地方）运行；或改 mkdocs.yml 里 studyportal 的 materials_dir（相对于 mkdocs.yml）"
+            raise ValidationError(Problem(path, 1, "找不到材料文件夹", fix).one_line())
+
+
 class StudyPortalConfig(Config):
-    materials_dir = opt.Type(str, default="materials")
-    # all | secretary | member | mobile; the environment variable STUDYPORTAL_EDITION overrides it.
+    # false: the plugin does nothing, and the site is docs/ alone with the plain theme.
+    enabled = opt.Type(bool, default=True)
+    materials_dir = _MaterialsDir(default="materials")
+    # all | secretary | member | mobile. Set for each offline edition by render/generator.py (offline_config).
     edition = opt.Choice(EDITIONS, default="all")
+    # Atom feeds (they need site_url); offline editions turn them off: an offline copy has no URL.
+    feeds = opt.Type(bool, default=True)
 
 
 class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
@@ -48,18 +73,35 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self.plan: SitePlan | None = None
         self.previewing = False
         self.materials_path: Path | None = None
-        self.search: IndexBuilder | BackgroundIndexBuilder = IndexBuilder()
+        self.search = IndexBuilder()
+        self.indexing = True
+        # Planned pages are made outside MkDocs' page loop: from the build cache or on every core (render/prebuilt.py).
+        self.prebuilt: PrebuiltPages | None = None
+        self.nav: Any = None
+        self._terms: PageTerms | None = None  # the search terms of the page just rendered for self.prebuilt
         self.files: Files | None = None
+        self.feeds: list[Feed] = []
         self.links = PageLinks(lambda uri: self.files is not None and self.files.get_file_from_path(uri) is not None, log.info)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` injects an inline live-reload script into every page it serves.
         self.previewing = command == "serve"
 
+    def on_shutdown(self) -> None:
+        self._stop_search()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_search()
+
+    def _stop_search(self) -> None:
+        if self.prebuilt is not None:
+            self.prebuilt.close()
+
     def on_config(self, config: Any) -> Any:
-        root = Path(config.config_file_path or ".").resolve().parent
-        self.materials_path = (root / self.config.materials_dir).resolve()
-        result = load_catalog(self.materials_path)
+        if not self.config.enabled:
+            return config
+        self.materials_path = Path(self.config.materials_dir).resolve()
+        result = load_catalog(self.materials_path, dates_from_git=True)
         # Shown, but never at MkDocs' WARNING level: `build --strict` would fail on it, and what `check`
         # calls a warning must never stop a publish.
         for problem in result.problems.warnings:
@@ -74,42 +116,71 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         own = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")} if docs.is_dir() else set()
         hand_written = sorted(own | {name for name, _ in help_pages()})  # the tool's help pages, unless docs/ has its own
         extra = [NavItem("关于本站", children=[NavItem("", src) for src in hand_written if src != "index.md"])]
-        edition = os.environ.get("STUDYPORTAL_EDITION") or self.config.edition
+        edition = self.config.edition  # the one way an edition is chosen (see render/generator.py)
         try:
             catalog = edition_catalog(result.catalog, edition)
         except EditionError as exc:
             raise PluginError(str(exc)) from exc
         self.plan = plan_site(catalog, extra if hand_written else [])
         mark_edition(self.plan, catalog, edition)
+        if result.git is not None and result.git.note:
+            log.info(result.git.note)
+        feeds = plan_feeds(catalog, config.site_url, config.site_name, config.use_directory_urls) if self.config.feeds else ([], "")
+        self.feeds, why_not = feeds
+        if why_not:
+            log.info(why_not)
+        # Advertised in every page's <head>, linked from the audience's curriculum page (theme/main.html, sp-curriculum.html).
+        config.extra["studyportal_feeds"] = [{"audience": f.audience, "title": f.title, "path": f.path} for f in self.feeds]
         if not config.nav:
             config.nav = [_nav_entry(item) for item in self.plan.nav]
-        # Materials are reached through curriculum and listing pages, never the nav, by design.
-        config.validation.nav.omitted_files = logging.DEBUG
-        self.search = BackgroundIndexBuilder()  # tokenises pages in a helper process while MkDocs renders
+        self._stop_search()  # a preview's rebuild starts afresh
+        self.search = IndexBuilder()
+        self.indexing = not os.environ.get(NO_SEARCH_ENV)
+        self.prebuilt = None
+        own_loop = os.environ.get(CACHE_ENV, "").lower() == "mkdocs"  # tests: MkDocs' own page loop, the reference
+        if set(config.plugins) == {"studyportal"} and not own_loop:  # another plugin's hooks could depend on what a key does not cover
+            cache = None
+            if os.environ.get(CACHE_ENV, "").lower() not in ("off", "0", "no") and config.config_file_path:
+                cache = PageCache(Path(config.config_file_path).resolve().parent / CACHE_DIR)
+            self.prebuilt = PrebuiltPages(cache if cache is not None and cache.enabled else None, not self.previewing, self._pop_terms)
         # The preview's live reload is an inline script: only there does the page policy allow one (theme/main.html).
         config.extra["studyportal_preview"] = self.previewing
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if SITE_CSS[0] not in config.extra_css:
             config.extra_css.insert(0, SITE_CSS[0])  # first: a portal's own stylesheets come after it and win
+        if SELFTEST_JS[0] not in config.extra_javascript:
+            config.extra_javascript.append(SELFTEST_JS[0])
         return config
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
-        if self.materials_path is not None:
+        if self.config.enabled and self.materials_path is not None:
             server.watch(str(self.materials_path))
         return server
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
+        if not self.config.enabled:
+            return files
         assert self.plan is not None
+        # Materials, topics and listings are reached through curriculum and listing pages, not the nav, by design.
+        in_nav = set(_nav_sources(config.nav))
         for page in self.plan.pages.values():
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请改名或删除它")
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
-        # The search box's script, styles and lunr.js; start-up helpers; the site's styles; the help pages. A portal's own file wins.
-        for dest, source in [*asset_files(), BOOT_SCRIPT, SITE_CSS, *help_pages()]:
+            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=_inclusion(page.src_uri, in_nav)))
+        # The search box's script, styles and lunr.js; start-up helpers; the site's styles; the 适老化 bar (reach);
+        # the help pages. A portal's own file wins.
+        shipped = [*asset_files(), BOOT_SCRIPT, STAMP_SCRIPT, SITE_CSS, SELFTEST_JS, *reach_files(), *help_pages(), *help_files()]
+        for dest, source in shipped:
             if files.get_file_from_path(dest) is None:
-                files.append(File.generated(config, dest, abs_src_path=str(source)))
+                files.append(File.generated(config, dest, abs_src_path=str(source), inclusion=_inclusion(dest, in_nav)))
+        for feed in self.feeds:
+            if files.get_file_from_path(feed.path) is None:
+                files.append(File.generated(config, feed.path, content=feed.content))
+        for path, content in self.plan.files.items():  # curricula's calendars (plan/calendar.py)
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=content))
         # Pictures and attachments beside the pages of the materials (and curricula) that use them; drafts are not planned.
         for page in self.plan.pages.values():
             for dest, source in page.assets.items():
@@ -121,7 +192,13 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             config.markdown_extensions.append(self.links)
         return files
 
+    def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
+        if not self.config.enabled:
+            return markdown
         planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
         self.links.start_page(page.file.src_uri, planned.links if planned else {}, trainer=planned is not None)
         if planned is None:
@@ -137,20 +214,63 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         if planned.description:
             page.meta["description"] = html.escape(planned.description)
         page.meta["title"] = html.escape(planned.title)
+        if self.prebuilt is not None:
+            self.prebuilt.hold(page)  # rendered when MkDocs writes it, or taken from the cache
         return planned.markdown
 
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
+        if not self.config.enabled:
+            return html
+        held = self.prebuilt is not None and self.prebuilt.held(page)
+        if held and not self.prebuilt.rendering:
+            return html  # not rendered yet (see on_page_context)
         planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
         # Every page, planned or hand-written, takes the same path: whatever a trainer wrote is untrusted.
         out = sanitize_html(html, page.url)
         started = time.perf_counter()
-        doc = page_document(page.url, page.title or "", out, planned)
-        if doc is not None:
+        doc = page_document(page.url, page.title or "", out, planned) if self.indexing else None
+        if held:
+            self._terms = page_terms(doc) if doc is not None else None  # counted wherever the page is rendered
+        elif doc is not None:
             self.search.add(doc)
         self.search.seconds += time.perf_counter() - started
         return out
 
+    def _pop_terms(self) -> PageTerms | None:
+        terms, self._terms = self._terms, None
+        return terms
+
+    def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
+        if self.prebuilt is not None and self.plan is not None:
+            links = {src: page.links for src, page in self.plan.pages.items()}
+            self.prebuilt.start(config, files, self.nav, env, links, {"search": self.indexing})
+        return env
+
+    def on_page_context(self, context: Any, /, *, page: Any, config: Any, nav: Any) -> Any:
+        if self.prebuilt is not None and self.prebuilt.held(page) and not self.prebuilt.rendering:
+            result = self.prebuilt.take(page)
+            page.content = result.html.decode("utf-8")  # written as it is by theme/sp-prebuilt.html
+            if result.terms is not None:
+                self.search.add_terms(result.terms)
+        return context
+
+    def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+        if self.prebuilt is not None and self.prebuilt.held(page) and not self.prebuilt.rendering:
+            page.content = None  # written: MkDocs would otherwise hold every page until the build ends
+        return output
+
     def on_post_build(self, *, config: Any) -> None:
+        if not self.config.enabled:
+            return
+        if self.prebuilt is not None:
+            made = self.prebuilt
+            cache = made.cache
+            reused = f"，{cache.hits} 个取自构建缓存 {CACHE_DIR}/" if cache is not None else ""
+            workers = f"，{made.workers} 个进程并行" if made.workers else ""
+            log.info(f"生成页面：{len(made.pages)} 个，其中 {made.rendered} 个重新生成{reused}{workers}")
+            made.finish()
+        if not self.indexing:
+            return
         built = self.search.write(Path(config.site_dir))
         log.info(f"搜索索引：{built.documents} 个页面，{built.terms} 个词，{built.bytes / 1e6:.1f} MB，用时 {self.search.seconds:.2f} 秒")
 
@@ -159,6 +279,23 @@ def _nav_entry(item: NavItem) -> Any:
     if item.children:
         return {html.escape(item.title): [_nav_entry(child) for child in item.children]}
     return item.src_uri if not item.title else {html.escape(item.title): item.src_uri}
+
+
+def _inclusion(src_uri: str, in_nav: set[str]) -> InclusionLevel:
+    """A generated page the nav does not name is published without MkDocs' "not in the nav" notice."""
+    return InclusionLevel.NOT_IN_NAV if src_uri.endswith(".md") and src_uri not in in_nav else InclusionLevel.UNDEFINED
+
+
+def _nav_sources(nav: Any) -> Iterator[str]:
+    """Every page (``src_uri``) a ``nav`` setting names, at any depth."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_sources(value)
+    elif isinstance(nav, list):
+        for value in nav:
+            yield from _nav_sources(value)
 
 
 def _resolve_links(value: Any, page_file: File, files: Files) -> Any:

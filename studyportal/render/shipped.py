@@ -16,6 +16,21 @@ THEME_DIR = PACKAGE / "theme"
 HELP_DIR = PACKAGE / "help"
 # The site's stylesheet: where it goes in the site, and the file in the package.
 SITE_CSS = ("assets/stylesheets/studyportal.css", PACKAGE / "assets" / "site" / "studyportal.css")
+# The self-test under material and module pages (plan/selftest.py): checks answers and keeps the score on the device.
+SELFTEST_JS = ("assets/studyportal/selftest.js", PACKAGE / "assets" / "site" / "selftest.js")
+# Edition, build date and version code in every page's footer: no data on the web site; a bundle fills it in (bundle/checkpage.py).
+STAMP_SCRIPT = ("assets/studyportal/stamp.js", PACKAGE / "assets" / "site" / "stamp.js")
+# Pictures of the help pages (the screenshots in offline.md are taken by tests/test_check_page.py).
+HELP_IMAGES = "images"
+# The 适老化 bar's script (theme/partials/studyportal-reach.html) and the large pointers studyportal.css names.
+REACH_DIR = "assets/studyportal"
+
+
+def reach_files() -> list[tuple[str, Path]]:
+    """``(path in the site, file in the package)`` of the 适老化 bar's script and pointer images."""
+    site = PACKAGE / "assets" / "site"
+    cursors = sorted((site / "cursors").glob("*.svg"))
+    return [(f"{REACH_DIR}/reach.js", site / "reach.js")] + [(f"{REACH_DIR}/cursors/{p.name}", p) for p in cursors]
 
 
 def theme_dirs(dirs: list[str], custom_dir: str | None) -> list[str]:
@@ -29,3 +44,8 @@ def theme_dirs(dirs: list[str], custom_dir: str | None) -> list[str]:
 def help_pages() -> list[tuple[str, Path]]:
     """``(page in the site, file in the package)`` of the help pages every portal publishes."""
     return [(p.name, p) for p in sorted(HELP_DIR.glob("*.md"))]
+
+
+def help_files() -> list[tuple[str, Path]]:
+    """``(file in the site, file in the package)`` of the help pages' pictures."""
+    return [(f"{HELP_IMAGES}/{p.name}", p) for p in sorted((HELP_DIR / HELP_IMAGES).glob("*.png"))]

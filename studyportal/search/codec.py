@@ -116,12 +116,28 @@ def shard_of(term: str, shards: int) -> int:
     return fnv1a(term) % shards
 
 
-def to_script(kind: str, key: int, data: Any) -> str:
-    """One index file: a call of the loader with compact UTF-8 JSON (no \\uXXXX escapes)."""
+def to_json(data: Any) -> str:
+    """Compact UTF-8 JSON (no \\uXXXX escapes) that a JavaScript string literal can hold."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # U+2028/2029 are valid in JSON but end a string literal in older JavaScript engines.
-    payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f'{CALLBACK}("{kind}",{key},{payload});\n'
+    return payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def to_script(kind: str, key: int, data: Any) -> str:
+    """One index file: a call of the loader with compact UTF-8 JSON (no \\uXXXX escapes)."""
+    return f'{CALLBACK}("{kind}",{key},{to_json(data)});\n'
+
+
+def list_script(kind: str, key: int, items_json: list[str]) -> str:
+    """``to_script(kind, key, items)`` from items already written by :func:`to_json`."""
+    return f'{CALLBACK}("{kind}",{key},[{",".join(items_json)}]);\n'
+
+
+def plain_object_script(kind: str, key: int, pairs: list[tuple[str, str]]) -> str:
+    """``to_script(kind, key, dict(pairs))`` for keys and values JSON writes as they are (no quote, backslash
+    or control character: index terms and posting strings), without the cost of ``json.dumps``."""
+    body = ",".join(f'"{k}":"{v}"' for k, v in pairs)
+    return f'{CALLBACK}("{kind}",{key},{{{body}}});\n'
 
 
 _SCRIPT = re.compile(rf'^{CALLBACK}\("(\w)",(\d+),(.*)\);\s*$', re.S)

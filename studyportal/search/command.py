@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from studyportal.search.index import PAGE, SEARCH_KINDS
-from studyportal.search.query import Hit, IndexMissing, SiteIndex, search
+from studyportal.kinds.choice import KindChoice
+from studyportal.search.index import PAGE, search_kinds
+from studyportal.search.query import Hit, SiteIndex, search
 from studyportal.vocabulary import AUDIENCES
 
 
@@ -39,16 +40,12 @@ def _as_json(rank: int, h: Hit) -> dict:
 @click.argument("query")
 @click.option("--site", "site_dir", default="site", show_default=True, type=click.Path(path_type=Path), help="已构建的网站目录")
 @click.option("--audience", type=click.Choice(list(AUDIENCES)), help="只看某类学习对象的材料")
-@click.option("--kind", type=click.Choice(list(SEARCH_KINDS)), help="只看某种类型")
+@click.option("--kind", type=KindChoice(search_kinds), help="只看某种类型")
 @click.option("--reader", type=click.Choice(list(AUDIENCES)), help="我是谁：同等相关时优先这类学习对象的材料")
 @click.option("--limit", default=PAGE, show_default=True, type=click.IntRange(1, 1000), help="最多显示几条")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式")
 def search_command(query: str, site_dir: Path, audience: str | None, kind: str | None, reader: str | None, limit: int, fmt: str) -> None:
-    try:
-        site = SiteIndex(site_dir)
-    except IndexMissing as exc:
-        click.echo(f"没有找到搜索索引 {exc}：先运行 studyportal build（或 mkdocs build），或用 --site 指定网站目录。", err=True)
-        sys.exit(2)
+    site = SiteIndex(site_dir)
     result = search(site, query, audience=audience, kind=kind, reader=reader, limit=limit)
     if fmt == "json":
         data = {"query": query, "total": result.total, "results": [_as_json(i, h) for i, h in enumerate(result.hits, 1)]}

@@ -1,18 +1,30 @@
-"""Building the search index at build time: one document per page, lunr's BM25 weights, compact shards."""
+"""Building the search index at build time: one document per page, lunr's BM25 weights, compact shards.
+
+A page reaches the builder as :class:`~studyportal.search.terms.PageTerms` (its terms already counted,
+by whichever process rendered it, or read from the build cache); :meth:`IndexBuilder.build` then computes
+every weight and posting string at once with numpy. The files are byte for byte those of the
+straightforward definition (term counts in a ``Counter``, lunr's field vectors one document at a time,
+``json.dumps`` for every file), which ``tests/search_reference.py`` keeps and the tests compare with.
+"""
 
 from __future__ import annotations
 
 import math
+import os
 import shutil
+import tempfile
 import time
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from studyportal.kinds import kind_names
 from studyportal.search import codec, tokens
-from studyportal.vocabulary import AUDIENCES, KINDS
+from studyportal.search.terms import BIGRAM, SHIFT, PageTerms, count_field
+from studyportal.vocabulary import AUDIENCES
 
 INDEX_DIR = "search/data"  # beside, not over, a hand-written docs/search.md page
 FORMAT_VERSION = 2  # 2: meta.js carries the rules the browser's engine needs ("rules")
@@ -20,9 +32,14 @@ PAGE = 10  # results shown at a time, and more on request, in the search box and
 # Fields and their boosts (lunr field boosts): the title matters most, then summary, then headings.
 FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("summary", 3.0), ("headings", 2.0), ("body", 1.0))
 K1, B = 1.2, 0.75  # lunr's BM25 parameters
-SEARCH_KINDS: dict[str, str] = {**KINDS, "curriculum": "学习课程", "page": "其他页面"}
 SHARD_TARGET = 20_000  # bytes of posting strings per postings file, roughly
 TEXT_TARGET = 12_000  # bytes of text per text file, roughly
+_WORD = 1 << 43  # keys of Latin words: this bit and the word's number (Han keys stay below it)
+
+
+def search_kinds() -> dict[str, str]:
+    """What search tells pages apart by: every material kind, curricula, and other pages."""
+    return {**kind_names(), "curriculum": "学习课程", "page": "其他页面"}
 
 
 @dataclass
@@ -44,6 +61,16 @@ class SearchDoc:
         return {"title": self.title, "summary": self.summary, "headings": " ".join(self.headings + self.topics), "body": self.body}
 
 
+def page_terms(doc: SearchDoc) -> PageTerms:
+    """Count a page's terms: what the builder keeps of it (the page's text itself only as the JSON of its snippets)."""
+    return PageTerms(
+        [doc.url, doc.title, doc.kind, list(doc.audiences), bool(doc.required)],
+        codec.to_json([doc.summary, doc.body, " ".join(doc.topics)]),
+        len(doc.summary.encode("utf-8")) + len(doc.body.encode("utf-8")),
+        [count_field(text) for text in doc.fields().values()],
+    )
+
+
 @dataclass
 class BuiltIndex:
     """The index files (path relative to the site root → content) and a few figures."""
@@ -56,129 +83,320 @@ class BuiltIndex:
     bytes: int = 0
 
 
-def lunr_weights(docs: list[dict[str, Counter[str]]], boosts: dict[str, float]) -> Iterator[dict[str, float]]:
-    """lunr's field vectors, summed over fields: for each document, term → Σ boost·BM25.
-
-    ``docs`` are term counts per field. This is lunr's ``Builder.createFieldVectors`` (same idf
-    with its per-field document count, same k1 and b) except that lunr's rounding to three
-    decimals is left to the coarser quantisation that follows; tests compare it with lunr.py.
-    """
-    n = len(docs)
-    names = list(boosts)
-    lengths = [{f: sum(d[f].values()) for f in names} for d in docs]
-    avg = {f: (sum(ln[f] for ln in lengths) / n if n else 0.0) or 1.0 for f in names}
-    dwt: Counter[str] = Counter()
-    for d in docs:
-        for f in names:
-            dwt.update(d[f].keys())
-    idf = {t: math.log(1 + abs((n - c + 0.5) / (c + 0.5))) for t, c in dwt.items()}
-    k1p = K1 + 1
-    for d, ln in zip(docs, lengths, strict=True):
-        weights: dict[str, float] = {}
-        for f in names:
-            counts = d[f]
-            if not counts:
-                continue
-            norm = K1 * (1 - B + B * (ln[f] / avg[f]))
-            boost = boosts[f]
-            if not weights:
-                weights = {t: idf[t] * (k1p * tf) / (norm + tf) * boost for t, tf in counts.items()}
-                continue
-            get = weights.get
-            for t, tf in counts.items():
-                weights[t] = get(t, 0.0) + idf[t] * (k1p * tf) / (norm + tf) * boost
-        yield weights
-
-
 def settings() -> dict[str, Any]:
     """What Python and the browser's engine must agree on, carried to it in ``meta.js``: token rule, posting alphabet, page size."""
     return {**tokens.rules(), "alphabet": codec.ALPHABET, "page": PAGE}
 
 
-def _doc_entry(d: SearchDoc, kinds: list[str], audiences: list[str]) -> list[Any]:
-    """``[url, title, kind, audiences bit mask, required]`` of ``meta.js``; trailing zeros left out (most pages are not required)."""
-    entry = [
-        d.url,
-        d.title,
-        kinds.index(d.kind) if d.kind in SEARCH_KINDS else kinds.index("page"),
-        sum(1 << audiences.index(a) for a in set(d.audiences) if a in AUDIENCES),
-        1 if d.required else 0,
+def doc_entry(entry: list[Any]) -> list[Any]:
+    """``[url, title, kind, audiences bit mask, required]`` of ``meta.js`` from :attr:`PageTerms.entry`;
+    trailing zeros left out (most pages are not required)."""
+    url, title, kind, audiences, required = entry
+    kinds = list(search_kinds())
+    codes = list(AUDIENCES)
+    out = [
+        url,
+        title,
+        kinds.index(kind) if kind in kinds else kinds.index("page"),
+        sum(1 << codes.index(a) for a in set(audiences) if a in AUDIENCES),
+        1 if required else 0,
     ]
-    while entry[-1] == 0 and len(entry) > 3:
-        entry.pop()
-    return entry
+    while out[-1] == 0 and len(out) > 3:
+        out.pop()
+    return out
+
+
+def index_meta(shards: int, chunk: int, entries: list[list[Any]]) -> dict[str, Any]:
+    """The content of ``meta.js``: documents, shard count, text chunk size, weight table, names and the rules."""
+    names = search_kinds()
+    audiences = list(AUDIENCES)
+    return {
+        "v": FORMAT_VERSION,
+        "rules": settings(),
+        "shards": shards,
+        "chunk": chunk,
+        "w": codec.weight_table(),
+        "kinds": list(names),
+        "kindNames": list(names.values()),
+        "audiences": audiences,
+        "audienceNames": [AUDIENCES[a] for a in audiences],
+        "docs": entries,
+    }
+
+
+@dataclass
+class _Postings:
+    """Every (term, document) pair of the index, sorted by term then document, with its weight level."""
+
+    keys: np.ndarray  # distinct term keys, sorted as integers
+    pair_term: np.ndarray  # index into keys
+    pair_doc: np.ndarray
+    level: np.ndarray
+
+
+def _page_keys(page: PageTerms, word_ids: dict[str, int]) -> list[np.ndarray]:
+    """A page's keys per field, Latin words numbered into keys of their own."""
+    out = []
+    for ft in page.fields:
+        if ft.words:
+            ids = np.array([word_ids.setdefault(w, len(word_ids)) for w in ft.words], dtype=np.int64)
+            out.append(np.concatenate([ft.keys, _WORD | ids]))
+        else:
+            out.append(ft.keys)
+    return out
+
+
+def _page_counts(page: PageTerms) -> list[np.ndarray]:
+    return [
+        np.concatenate([ft.counts, np.array(list(ft.words.values()), dtype=np.uint32)]) if ft.words else ft.counts for ft in page.fields
+    ]
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (``np.unique`` without its costs)."""
+    a = np.sort(a)
+    keep = np.ones(len(a), dtype=bool)
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
+CHUNK = 256  # pages weighed together: large enough for numpy to pay off, small enough to keep memory low
+
+
+def _chunk(pages: list[PageTerms], c: int, word_ids: dict[str, int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per field, the keys, counts and page numbers of :data:`CHUNK` pages from page ``c`` on, end to end."""
+    part = pages[c : c + CHUNK]
+    keys = [_page_keys(p, word_ids) for p in part]
+    counts = [_page_counts(p) for p in part]
+    out = []
+    for f in range(len(FIELDS)):
+        sizes = [len(k[f]) for k in keys]
+        out.append(
+            (
+                np.concatenate([k[f] for k in keys]),
+                np.concatenate([k[f] for k in counts]),
+                np.repeat(np.arange(c, c + len(part), dtype=np.int32), sizes),
+            )
+        )
+    return out
+
+
+def _weigh(pages: list[PageTerms], word_ids: dict[str, int]) -> _Postings:
+    """lunr's field vectors summed over fields, for every page, and their levels.
+
+    Same arithmetic, in the same order, as lunr's ``Builder.createFieldVectors`` written out one
+    document at a time (``tests/search_reference.py``): idf from the number of (document, field)
+    pairs holding the term, ``idf · (k1 + 1)·tf / (norm + tf) · boost`` per field, summed in field order.
+    Pages are taken :data:`CHUNK` at a time (three times: terms, document counts, weights), so nothing
+    is as large as all postings but the final arrays.
+    """
+    n = len(pages)
+    nf = len(FIELDS)
+    starts = range(0, n, CHUNK)
+    keys = np.zeros(0, dtype=np.int64)
+    for c in starts:
+        keys = _distinct(np.concatenate([keys, *(k for k, _, _ in _chunk(pages, c, word_ids))]))
+    df = np.zeros(len(keys), dtype=np.int64)
+    for c in starts:
+        for k, _, _ in _chunk(pages, c, word_ids):
+            df += np.bincount(np.searchsorted(keys, k), minlength=len(keys))  # distinct within a page's field
+    # idf from Python's own log (numpy's may differ in the last bit), once per distinct document count.
+    distinct = _distinct(df)
+    idf_table = np.array([math.log(1 + abs((n - int(c) + 0.5) / (int(c) + 0.5))) for c in distinct], dtype=np.float64)
+    idf = idf_table[np.searchsorted(distinct, df)]
+    del df
+    k1p = K1 + 1
+    norms = []
+    for f in range(nf):
+        lengths = [p.fields[f].total() for p in pages]
+        avg = (sum(lengths) / n if n else 0.0) or 1.0
+        norms.append(np.array([K1 * (1 - B + B * (ln / avg)) for ln in lengths], dtype=np.float64))
+    bounds = np.array(codec.LEVEL_BOUNDS)
+    out_terms, out_docs, out_levels = [], [], []
+    t = max(len(keys), 1)
+    for c in starts:
+        fields = _chunk(pages, c, word_ids)
+        terms = [np.searchsorted(keys, k) for k, _, _ in fields]
+        codes = np.concatenate([fd.astype(np.int64) * t + tm for (_, _, fd), tm in zip(fields, terms, strict=True)])
+        parts = [
+            idf[tm] * (k1p * (tf := fc.astype(np.float64))) / (norms[f][fd] + tf) * FIELDS[f][1]
+            for f, ((_, fc, fd), tm) in enumerate(zip(fields, terms, strict=True))
+        ]
+        del fields, terms
+        order = np.argsort(codes, kind="stable")  # by page, then term; a pair's fields stay in field order
+        codes, x = codes[order], np.concatenate(parts)[order]
+        del parts, order
+        start = np.ones(len(codes), dtype=bool)
+        np.not_equal(codes[1:], codes[:-1], out=start[1:])
+        first = np.flatnonzero(start)
+        weight = x[first]
+        run = np.diff(np.append(first, len(codes)))
+        for k in range(1, nf):  # lunr's sum, field after field: ((title + summary) + headings) + body
+            more = run > k
+            weight[more] += x[first[more] + k]
+        codes = codes[first]
+        out_terms.append((codes % t).astype(np.int32))
+        out_docs.append((codes // t).astype(np.int32))
+        out_levels.append(np.searchsorted(bounds, weight, side="right").astype(np.uint8))
+    pair_term = np.concatenate(out_terms) if out_terms else np.zeros(0, np.int32)
+    del out_terms
+    order = np.argsort(pair_term, kind="stable")  # by term, documents still in increasing order
+    pair_term = pair_term[order]
+    pair_doc = (np.concatenate(out_docs) if out_docs else np.zeros(0, np.int32))[order]
+    del out_docs
+    level = (np.concatenate(out_levels) if out_levels else np.zeros(0, np.uint8))[order]
+    return _Postings(keys, pair_term, pair_doc, level)
+
+
+def _encode(post: _Postings) -> tuple[str, np.ndarray]:
+    """All posting strings end to end (``codec.PostingsEncoder``'s format) and where each term's string starts."""
+    m = len(post.pair_doc)
+    first = np.ones(m, dtype=bool)
+    first[1:] = post.pair_term[1:] != post.pair_term[:-1]
+    gap = np.empty(m, dtype=np.int32)
+    gap[:1] = post.pair_doc[:1]
+    np.subtract(post.pair_doc[1:], post.pair_doc[:-1] + 1, out=gap[1:])
+    gap[first] = post.pair_doc[first]  # the first document of a term counts from -1
+    digits = np.ones(m, dtype=np.int8)
+    for bits in range(5, 31, 5):
+        more = gap >= (1 << bits)
+        if not more.any():
+            break
+        digits += more
+    at = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(digits + 1, out=at[1:])
+    alphabet = np.frombuffer(codec.ALPHABET.encode("ascii"), dtype=np.uint8)
+    out = np.empty(int(at[-1]), dtype=np.uint8)
+    for j in range(int(digits.max()) if m else 0):
+        has = np.flatnonzero(digits > j)
+        value = (gap[has] >> (5 * j)) & 31
+        value[digits[has] - 1 > j] += 32  # more digits follow
+        out[at[has] + j] = alphabet[value]
+    out[at[:-1] + digits] = alphabet[post.level]
+    bounds = np.append(at[np.flatnonzero(first)], at[-1])
+    return out.tobytes().decode("ascii"), bounds
+
+
+def _term_texts(keys: np.ndarray, words: list[str]) -> list[str]:
+    """The term each key stands for."""
+    han = keys[keys < _WORD]
+    pairs = np.zeros((len(han), 2), dtype="<u4")
+    bigram = (han & BIGRAM) != 0
+    pairs[:, 0] = np.where(bigram, (han >> SHIFT) & 0x1FFFFF, han)
+    pairs[:, 1] = np.where(bigram, han & 0x1FFFFF, 0)
+    texts = pairs.view("<U2").ravel().tolist() if len(han) else []
+    return texts + [words[int(k & (_WORD - 1))] for k in keys[keys >= _WORD]]
+
+
+def _shards_of(keys: np.ndarray, texts: list[str], shards: int) -> np.ndarray:
+    """``codec.shard_of`` of every term (FNV-1a over its code points), Han terms at once."""
+    han = keys < _WORD
+    out = np.empty(len(keys), dtype=np.int64)
+    k = keys[han]
+    prime, mask = 0x01000193, 0xFFFFFFFF
+    bigram = (k & BIGRAM) != 0
+    h = ((0x811C9DC5 ^ np.where(bigram, (k >> SHIFT) & 0x1FFFFF, k)) * prime) & mask
+    h2 = ((h ^ (k & 0x1FFFFF)) * prime) & mask
+    out[han] = np.where(bigram, h2, h) % shards
+    for i in np.flatnonzero(~han):
+        out[i] = codec.shard_of(texts[i], shards)
+    return out
 
 
 class IndexBuilder:
     """Collects pages during the build and writes ``search/data/`` into the site."""
 
     def __init__(self) -> None:
-        self.docs: list[SearchDoc] = []
-        self.counts: list[dict[str, Counter[str]]] = []  # term counts per field, of docs[: len(counts)]
+        self.pages: list[PageTerms] = []
         self.seconds = 0.0  # time spent on search during the build, for the build log
+        # Pages' texts wait in a temporary file until the index is written: a build keeps no page's text in memory.
+        self._spool: Any = None
 
     def add(self, doc: SearchDoc) -> None:
-        self.docs.append(doc)
+        """Count a page's terms here and keep them."""
+        started = time.perf_counter()
+        self.add_terms(page_terms(doc))
+        self.seconds += time.perf_counter() - started
 
-    def count(self) -> None:
-        """Tokenise the pages added since the last call (the helper process does it between pages)."""
-        for doc in self.docs[len(self.counts) :]:
-            self.counts.append({f: tokens.term_counts(text) for f, text in doc.fields().items()})
+    def add_terms(self, terms: PageTerms) -> None:
+        """Keep a page whose terms were counted elsewhere (a rendering process, the build cache)."""
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()
+        data = terms.text.encode("utf-8", "surrogatepass")
+        at = self._spool.seek(0, os.SEEK_END)
+        self._spool.write(data)
+        self.pages.append(PageTerms(terms.entry, "", terms.text_bytes, terms.fields, (at, len(data))))
+
+    def _text(self, page: PageTerms) -> str:
+        if page.spooled is None:
+            return page.text
+        at, size = page.spooled
+        self._spool.seek(at)
+        return self._spool.read(size).decode("utf-8", "surrogatepass")
 
     def build(self) -> BuiltIndex:
-        """All index files, deterministic for the same pages."""
-        self.count()
-        order = sorted(range(len(self.docs)), key=lambda i: self.docs[i].url)
-        docs = [self.docs[i] for i in order]
-        counts = [self.counts[i] for i in order]
-        encoder = codec.PostingsEncoder()
-        for doc_id, weights in enumerate(lunr_weights(counts, dict(FIELDS))):
-            encoder.add(doc_id, weights)
-        encoded = encoder.strings()
-        total = sum(len(t) * 3 + len(v) + 6 for t, v in encoded.items())
+        """All index files, deterministic for the same pages (in any order)."""
+        files: dict[str, str] = {}
+        built = self._build(files.__setitem__)
+        built.files = files
+        return built
+
+    def _build(self, emit: Callable[[str, str], None]) -> BuiltIndex:
+        """Make the index files one after the other, handing each to ``emit(path, text)``."""
+        pages = sorted(self.pages, key=lambda p: p.url)
+        word_ids: dict[str, int] = {}
+        post = _weigh(pages, word_ids)
+        strings, bounds = _encode(post)
+        keys, terms, postings = post.keys, len(post.keys), len(post.pair_doc)
+        del post
+        texts = _term_texts(keys, list(word_ids))
+        text_len = np.array([len(t) for t in texts], dtype=np.int64)
+        total = int((text_len * 3 + np.diff(bounds) + 6).sum())
         shards = 1
         while shards < 4096 and total / shards > SHARD_TARGET:
             shards *= 2
-        by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
-        for t in sorted(encoded):
-            by_shard[codec.shard_of(t, shards)][t] = encoded[t]
+        # Terms in string order: Latin words (ASCII) before every Han term; Han terms by code points,
+        # a character before the bigrams it starts.
+        han = keys < _WORD
+        bigram = (keys & BIGRAM) != 0
+        first_cp = np.where(bigram, (keys >> SHIFT) & 0x1FFFFF, keys & 0x1FFFFF)
+        second = np.where(bigram, (keys & 0x1FFFFF) + 1, 0)
+        han_order = np.flatnonzero(han)[np.argsort((first_cp[han] << 22) | second[han], kind="stable")]
+        word_order = sorted(np.flatnonzero(~han).tolist(), key=lambda i: texts[i])
+        order = np.concatenate([np.array(word_order, dtype=np.int64), han_order])
+        shard = _shards_of(keys, texts, shards)[order]
+        by_shard = order[np.argsort(shard, kind="stable")]  # shard after shard, terms in string order within each
+        shard_start = np.searchsorted(np.sort(shard), np.arange(shards + 1))
+        starts = bounds.tolist()
 
-        texts = [[d.summary, d.body, " ".join(d.topics)] for d in docs]
-        avg_text = sum(len(s.encode("utf-8")) + len(b.encode("utf-8")) for s, b, _ in texts) / max(1, len(texts))
+        avg_text = sum(p.text_bytes for p in pages) / max(1, len(pages))
         chunk = max(1, min(64, round(TEXT_TARGET / max(avg_text, 1))))
-
-        kinds = list(SEARCH_KINDS)
-        audiences = list(AUDIENCES)
-        meta = {
-            "v": FORMAT_VERSION,
-            "rules": settings(),
-            "shards": shards,
-            "chunk": chunk,
-            "w": codec.weight_table(),
-            "kinds": kinds,
-            "kindNames": [SEARCH_KINDS[k] for k in kinds],
-            "audiences": audiences,
-            "audienceNames": [AUDIENCES[a] for a in audiences],
-            "docs": [_doc_entry(d, kinds, audiences) for d in docs],
-        }
-        files = {f"{INDEX_DIR}/meta.js": codec.to_script("m", 0, meta)}
-        for k, data in enumerate(by_shard):
-            files[f"{INDEX_DIR}/p/{k}.js"] = codec.to_script("p", k, data)
-        for k in range(0, len(texts), chunk):
-            files[f"{INDEX_DIR}/t/{k // chunk}.js"] = codec.to_script("t", k // chunk, texts[k : k + chunk])
-        size = sum(len(v.encode("utf-8")) for v in files.values())
-        return BuiltIndex(files, len(docs), len(encoded), encoder.postings, shards, size)
+        entries = [doc_entry(p.entry) for p in pages]
+        emit(f"{INDEX_DIR}/meta.js", codec.to_script("m", 0, index_meta(shards, chunk, entries)))
+        for k in range(shards):
+            ids = by_shard[shard_start[k] : shard_start[k + 1]].tolist()
+            emit(f"{INDEX_DIR}/p/{k}.js", codec.plain_object_script("p", k, [(texts[i], strings[starts[i] : starts[i + 1]]) for i in ids]))
+        for k in range(0, len(pages), chunk):
+            emit(f"{INDEX_DIR}/t/{k // chunk}.js", codec.list_script("t", k // chunk, [self._text(p) for p in pages[k : k + chunk]]))
+        return BuiltIndex({}, len(pages), terms, postings, shards)
 
     def write(self, site_dir: Path) -> BuiltIndex:
-        """Replace ``site_dir/search/data/`` with the freshly built index; returns it with its figures."""
+        """Replace ``site_dir/search/data/`` with the freshly built index; returns its figures (``files`` left empty)."""
         started = time.perf_counter()
-        built = self.build()
         target = Path(site_dir) / INDEX_DIR
         if target.exists():
             shutil.rmtree(target)
         for sub in ("p", "t"):
             (target / sub).mkdir(parents=True, exist_ok=True)
-        for rel, content in built.files.items():
-            (Path(site_dir) / rel).write_text(content, encoding="utf-8", newline="\n")
+        size = 0
+
+        def emit(rel: str, content: str) -> None:
+            nonlocal size
+            data = content.encode("utf-8")
+            size += len(data)
+            (Path(site_dir) / rel).write_bytes(data)
+
+        built = self._build(emit)
+        built.bytes = size
         self.seconds += time.perf_counter() - started
         return built

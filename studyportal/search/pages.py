@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from studyportal.plan.selftest import SELFTEST_ID
 from studyportal.plan.types import PlannedPage
 from studyportal.search.extract import first_paragraph, page_text
 from studyportal.search.index import SearchDoc
@@ -15,6 +16,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets" / "search"
 ASSET_DIR = "assets/studyportal/search"
 ASSET_FILES = ("search.js", "engine.js", "search.css", "lunr.min.js")
 STYLESHEET = f"{ASSET_DIR}/search.css"
+_SELFTEST = f'<h2 id="{SELFTEST_ID}"'
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1\s*>", re.S | re.I)
 
 
@@ -36,7 +38,7 @@ def page_document(url: str, title: str, content_html: str, planned: PlannedPage 
         return SearchDoc(url, title, "page", headings=headings, body=text)
     sp = planned.meta.get("sp") or {}
     if sp.get("type") == "material":
-        text, headings = page_text(content_html)
+        text, headings = page_text(content_html.split(_SELFTEST, 1)[0])  # the self-test's questions are not the material's text
         return SearchDoc(
             url,
             planned.title,

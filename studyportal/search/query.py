@@ -28,15 +28,20 @@ from lunr.query import QueryPresence
 from lunr.token_set import TokenSet
 from lunr.vector import Vector
 
+from studyportal.errors import StudyportalError
 from studyportal.search import codec
-from studyportal.search.index import INDEX_DIR, PAGE
+from studyportal.search.index import FORMAT_VERSION, INDEX_DIR, PAGE
 from studyportal.search.tokens import QueryPart, fold, highlight, parse_query, snippet, squeeze
 
 FIELD = "b"  # the single lunr field of the query-time index: weights are already summed over fields
 _PRESENCE = {"optional": QueryPresence.OPTIONAL, "required": QueryPresence.REQUIRED, "prohibited": QueryPresence.PROHIBITED}
 
 
-class IndexMissing(FileNotFoundError):
+class IndexUnusable(StudyportalError):
+    """The site's search index cannot be used: missing, damaged, or written in another format."""
+
+
+class IndexMissing(IndexUnusable):
     """The site has no search index (not built, or built without the studyportal plugin)."""
 
 
@@ -47,8 +52,17 @@ class SiteIndex:
         self.root = Path(site_dir) / INDEX_DIR
         meta_path = self.root / "meta.js"
         if not meta_path.is_file():
-            raise IndexMissing(str(meta_path))
-        _, _, self.meta = codec.from_script(meta_path.read_text(encoding="utf-8"))
+            raise IndexMissing(f"没有找到搜索索引 {meta_path}：先运行 studyportal build（或 mkdocs build），或用 --site 指定网站目录。")
+        try:
+            _, _, self.meta = codec.from_script(meta_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise IndexUnusable(f"搜索索引 {meta_path} 读不出来（{exc}）：重新运行 studyportal build。") from exc
+        if not isinstance(self.meta, dict) or self.meta.get("v") != FORMAT_VERSION:
+            found = self.meta.get("v") if isinstance(self.meta, dict) else None
+            raise IndexUnusable(
+                f"搜索索引 {meta_path} 的格式是 {found}，这个版本的 studyportal 只认格式 {FORMAT_VERSION}："
+                "用这个版本重新运行 studyportal build，再查找。"
+            )
         self.weights: list[float] = self.meta["w"]
         # [url, title, kind, audiences bit mask, required], the trailing zeros written out.
         self.docs: list[list[Any]] = [(d + [0, 0])[:5] for d in self.meta["docs"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
+from studyportal.kinds import material_refs
 from studyportal.load.frontmatter import Located
 from studyportal.model import Catalog, Curriculum, Material, Module
 from studyportal.problems import Problem
@@ -125,14 +126,12 @@ def _included(module: Module, audience: str, published: dict[str, Material], alr
 
 
 def check_reading_links(published: dict[str, Material], drafts: dict[str, Material], problems: list[Problem]) -> None:
-    """A reading-list item that names a material must name a published one."""
+    """A material a kind's field names (a reading list's ``material:``) must be a published one."""
     for m in published.values():
-        for i, item in enumerate(m.items):
-            if item.material and item.material not in published:
-                fix = "这个材料还是草稿" if item.material in drafts else "检查网址名（材料的 slug 或文件名）"
-                problems.append(
-                    Problem(m.source, item.line, f"第 {i + 1} 个书目引用的材料 {item.material} 不存在", fix, field=f"items.{i}.material")
-                )
+        for ref in material_refs(m):
+            if ref.slug not in published:
+                fix = "这个材料还是草稿" if ref.slug in drafts else "检查网址名（材料的 slug 或文件名）"
+                problems.append(Problem(m.source, ref.line, f"{ref.label}引用的材料 {ref.slug} 不存在", fix, field=ref.field))
 
 
 def check_reachable(catalog: Catalog, problems: list[Problem]) -> None:

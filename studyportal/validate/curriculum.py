@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
+from studyportal.kinds import kind_names
 from studyportal.load.frontmatter import Located
 from studyportal.model import Curriculum, Include, Module, Phase, Reference
 from studyportal.problems import Problem
@@ -12,7 +13,7 @@ from studyportal.sanitize.lint import markup_problems
 from studyportal.validate.fields import FieldReader
 from studyportal.validate.links import AssetNames, scan_references
 from studyportal.validate.material import renderer_limits
-from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
+from studyportal.vocabulary import AUDIENCES, TRACKS
 
 CURRICULUM_FIELDS = ["audience", "title", "introduction", "rhythm", "target_hours", "phases", "modules"]
 TARGET_HOURS_MAX = 500  # a year's study: 56 for secretaries is the usual figure
@@ -123,7 +124,7 @@ def _module(r: FieldReader, where: tuple, index: int, markdown: Callable[[tuple,
         inc = Include(
             track=r.choice(inc_where + ("track",), TRACKS),
             topics=tuple(r.text_list(inc_where + ("topics",))),
-            kind=r.choice(inc_where + ("kind",), KINDS),
+            kind=r.choice(inc_where + ("kind",), kind_names()),
         )
         if not (inc.track or inc.topics or inc.kind):
             r.problem(inc_where, "include 至少要写 track、topics 或 kind 之一", "例如 include: {track: skills}")

@@ -20,12 +20,13 @@ from collections.abc import Callable
 from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
+from studyportal.kinds import kind_spec
 from studyportal.model import Material, Reference
 from studyportal.names import is_reserved
 from studyportal.problems import Problem
 from studyportal.sanitize.lint import blank_code
 from studyportal.slugs import slugify
-from studyportal.vocabulary import MATERIAL_LINK, SECTION_HEADINGS
+from studyportal.vocabulary import MATERIAL_LINK
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # SVG is refused: an SVG file can carry script, which runs when a reader opens the file itself (a link to it).
@@ -549,9 +550,10 @@ def heading_ids(m: Material) -> set[str]:
     import markdown
     from pymdownx.slugs import slugify as toc_slugify
 
-    sections = [SECTION_HEADINGS[f] for f in ("objectives", "preparation") if getattr(m, f)]
-    tail = [SECTION_HEADINGS[f] for f in ("discussion", "items") if getattr(m, f)]
-    text = "\n\n".join([*(f"## {s}" for s in sections), m.body, *(f"## {s}" for s in tail)])
+    spec = kind_spec(m.kind)
+    before = spec.before_body(m) if spec and spec.before_body else ""
+    after = spec.after_body(m, lambda slug: "") if spec and spec.after_body else ""
+    text = "\n\n".join([before, m.body, after])
     md = markdown.Markdown(
         extensions=["toc", "attr_list", "admonition", "tables", "fenced_code"],
         extension_configs={"toc": {"slugify": toc_slugify(case="lower")}},

@@ -6,28 +6,26 @@ import re
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 
+from studyportal.kinds import kind_fields, kind_names, kind_spec
 from studyportal.load.frontmatter import SplitDocument
-from studyportal.model import Material, PolicyDocument, ReadingItem
+from studyportal.model import Material
 from studyportal.problems import Problem
-from studyportal.sanitize.lint import FIX_LINK, blank_code, markup_problems
-from studyportal.sanitize.urls import check_link
-from studyportal.scaffold import PLACEHOLDERS
+from studyportal.sanitize.lint import blank_code, markup_problems
+from studyportal.scaffold import placeholders
 from studyportal.slugs import slugify
 from studyportal.validate.fields import SLUG_RE, FieldReader, slug_problem
 from studyportal.validate.links import AssetNames, scan_references
-from studyportal.vocabulary import AUDIENCES, KINDS, TRACKS
+from studyportal.vocabulary import AUDIENCES, TRACKS
 
 SUMMARY_MAX = 120
 TITLE_MAX = 60  # a title is a heading, a link text and a line in a phone's list: the longest sample title is 22
 TOPIC_MAX = 20  # a topic is a chip on the page and a URL name (专题 are short: 党章党规, 乡村振兴)
 HOURS_MAX = 100  # one material; a whole year asks 32 (members) or 56 (secretaries) 学时
-DURATION_MAX = 480  # minutes: a party class longer than a working day is a typo
 # Body size. On 2G (EDGE, about 6–10 KB/s in practice) a page should arrive in about ten seconds:
 # 100 KB of Markdown (about 33,000 Chinese characters) compresses to about 50 KB of page, plus the
 # page's own 20 KB. Above that, warn; a body of a megabyte is a book, not a lesson, and is refused.
 BODY_WARN_BYTES = 100_000
 BODY_MAX_BYTES = 1_000_000
-QUARTER_HINT = "季度写成 2026Q3 这样的格式"
 
 COMMON_FIELDS = [
     "title",
@@ -44,14 +42,6 @@ COMMON_FIELDS = [
     "draft",
     "author",
 ]
-KIND_FIELDS: dict[str, list[str]] = {
-    "material": [],
-    "reading-list": ["items"],
-    "class-outline": ["objectives", "duration", "preparation", "discussion"],
-    "policy-explainer": ["document"],
-}
-ITEM_FIELDS = ["title", "author", "link", "material", "required", "quarter", "note"]
-DOCUMENT_FIELDS = ["title", "issuer", "number", "date", "link"]
 
 
 def validate_material(
@@ -64,8 +54,9 @@ def validate_material(
     if doc.meta is None:
         return None
     r = FieldReader(doc.meta, shown_path, problems)
-    kind = r.choice(("kind",), KINDS, required=True)
-    allowed = COMMON_FIELDS + (KIND_FIELDS.get(kind, []) if kind else [f for fs in KIND_FIELDS.values() for f in fs])
+    kind = r.choice(("kind",), kind_names(), required=True)
+    spec = kind_spec(kind) if kind else None
+    allowed = COMMON_FIELDS + (list(spec.fields) if spec else sorted(kind_fields()))
     r.unknown_fields((), allowed, "学习材料")
     title = r.text(("title",), required=True, max_len=TITLE_MAX, fix="加上一行 title: 材料标题")
     audiences = r.choices(("audiences",), AUDIENCES, required=True)
@@ -119,16 +110,8 @@ def validate_material(
     )
     if not material.draft:
         _placeholders(r, doc, shown_path, problems)
-    if kind == "reading-list":
-        material.items = _reading_items(r)
-    elif kind == "class-outline":
-        material.objectives = r.text_list(("objectives",), required=True, fix="加上 objectives: 列出本次党课的教学目标")
-        duration = r.number(("duration",), required=True, integer=True, unit="（分钟）", most=DURATION_MAX)
-        material.duration = int(duration) if duration else None
-        material.preparation = r.text_list(("preparation",))
-        material.discussion = r.text_list(("discussion",), required=True, fix="加上 discussion: 列出讨论题")
-    elif kind == "policy-explainer":
-        material.document = _policy_document(r)
+    if spec and spec.read:
+        material.details = spec.read(r)
     if not (title and kind and audiences and track and summary):
         return None
     return material
@@ -203,18 +186,18 @@ def renderer_limits(text: str, shown_path: str, first_line: int, field: str = "�
 def _placeholders(r: FieldReader, doc: SplitDocument, shown_path: str, problems: list[Problem]) -> None:
     """A warning for each placeholder ``studyportal new`` wrote that is still there in a published material."""
     fix = "把示例文字换成这篇材料自己的内容（studyportal new 写的占位文字）"
+    pattern = re.compile("|".join(map(re.escape, placeholders())))
     for where, value in _strings(r.located.data, ()):
-        if hit := _PLACEHOLDER.search(value):
+        if hit := pattern.search(value):
             r.problem(where, f"还是示例文字“{hit.group(0)}”", fix, severity="warning")
-    if not _PLACEHOLDER.search(doc.body):
+    if not pattern.search(doc.body):
         return
     for i, line in enumerate(doc.body.split("\n")):
-        if hit := _PLACEHOLDER.search(line):
+        if hit := pattern.search(line):
             message = f"正文里还是示例文字“{hit.group(0)}”"
             problems.append(Problem(shown_path, doc.body_line + i, message, fix, field="正文", column=hit.start() + 1, severity="warning"))
 
 
-_PLACEHOLDER = re.compile("|".join(map(re.escape, PLACEHOLDERS)))
 
 
 def _strings(value: object, where: tuple) -> Iterator[tuple[tuple, str]]:
@@ -228,74 +211,7 @@ def _strings(value: object, where: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _strings(item, where + (i,))
 
 
-def _link(r: FieldReader, where: tuple) -> str:
-    """A link field: kept when a reader may follow it, otherwise a warning and nothing (the site would drop it).
-
-    It must lead out of the site (``https://…``): a relative path would be a link MkDocs cannot find.
-    """
-    link = r.text(where)
-    verdict = check_link(link) if link else None
-    if verdict is not None and verdict.value is None:
-        r.problem(where, f"链接“{link[:60]}”{verdict.reason}，发布时会被删除", FIX_LINK, severity="warning")
-        return ""
-    if link and not check_link(link).outside and not link.lower().startswith(("mailto:", "tel:")):
-        r.problem(
-            where,
-            f"链接“{link[:60]}”不是网址",
-            "写完整网址（以 https:// 开头）；原文放在本站时，在正文里写 [原文](文件.pdf) 或 [文字](material:网址名)",
-        )
-        return ""
-    return link
-
-
 def derived_slug(shown_path: str) -> str:
     """The URL name of a material without ``slug:``: its file name, in pinyin when Chinese."""
     stem = PurePath(shown_path).stem
     return stem if SLUG_RE.match(stem) else slugify(stem)
-
-
-def _reading_items(r: FieldReader) -> list[ReadingItem]:
-    items = []
-    entries = r.sequence(("items",), required=True, fix="加上 items: 列出书目，每项写 title、author 等")
-    for i, entry in enumerate(entries):
-        where = ("items", i)
-        if not isinstance(entry, dict):
-            r.problem(where, f"第 {i + 1} 个书目应当是一组字段", "写成“- title: 书名”，下一行缩进写 author: 作者")
-            continue
-        r.unknown_fields(where, ITEM_FIELDS, "书目")
-        quarter = r.text(where + ("quarter",)).upper().replace("-", "")
-        if quarter and not (len(quarter) == 6 and quarter[:4].isdigit() and quarter[4] == "Q" and quarter[5] in "1234"):
-            r.problem(where + ("quarter",), f"“{quarter}”不是季度", QUARTER_HINT)
-            quarter = ""
-        link = r.text(where + ("link",))
-        if link and not link.startswith(("http://", "https://")):
-            r.problem(where + ("link",), f"链接“{link}”不是网址", "写完整网址（以 https:// 开头）；链接本站材料请用 material: 网址名")
-            link = ""
-        items.append(
-            ReadingItem(
-                title=r.text(where + ("title",), required=True, fix="写上书名或文件名：title: …"),
-                author=r.text(where + ("author",)),
-                link=link,
-                material=r.text(where + ("material",)),
-                required=r.boolean(where + ("required",)),
-                quarter=quarter,
-                note=r.text(where + ("note",)),
-                line=r.located.where(where + ("material",))[0],
-            )
-        )
-    return items
-
-
-def _policy_document(r: FieldReader) -> PolicyDocument | None:
-    fix = "加上 document:，下一行缩进写 title（文件名称）、issuer（发文机关）、number（文号）、date（发布日期）"
-    if r.mapping(("document",), required=True, fix=fix) is None:
-        return None
-    r.unknown_fields(("document",), DOCUMENT_FIELDS, "政策文件")
-    title = r.text(("document", "title"), required=True, fix="写上文件名称：title: 《…》")
-    issuer = r.text(("document", "issuer"), required=True, fix="写上发文机关：issuer: 中共中央办公厅")
-    date = r.date(("document", "date"), required=True)
-    number = r.text(("document", "number"))
-    link = _link(r, ("document", "link"))
-    if not (title and issuer and date):
-        return None
-    return PolicyDocument(title=title, issuer=issuer, date=date, number=number, link=link)

@@ -6,7 +6,9 @@
  * opens the search: then lunr.min.js, engine.js and the index's meta.js (which carries the
  * engine's settings), and for each query only the postings files of its terms and the text files
  * of the results shown. Everything is loaded with <script> tags, so the offline copy works from
- * file:// too. ES5 syntax only: village terminals run old browsers.
+ * file:// too. ES5 syntax only: village terminals run old browsers. The theme's names (the id of
+ * the checkbox that opens the search, the classes of a result, its page-change stream) come from
+ * data-sp-* attributes of theme/partials/studyportal-search.html, not from this file.
  */
 (function () {
   "use strict";
@@ -14,6 +16,7 @@
   var INDEX = "search/data/"; /* index.py INDEX_DIR, relative to the site root */
   var ASSETS = "assets/studyportal/search/"; /* pages.py ASSET_DIR: engine.js and lunr.min.js */
   var PROMPT = "输入关键词开始搜索，如：党员教育培训";
+  var SCRIPT = document.currentScript;
 
   /* ---- loading index files and scripts with <script> tags ---- */
 
@@ -111,21 +114,31 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
   }
 
-  function resultHtml(h, base) {
+  /* One result: an option of the results' listbox (the query box is its combobox), id'd for aria-activedescendant. */
+  function resultHtml(h, base, cls, id) {
     var facts = '<span class="sp-kind sp-kind--' + esc(h.kind) + '">' + esc(h.kindName) + "</span>";
     h.audiences.forEach(function (a) {
       facts += ' <span class="sp-badge sp-badge--' + esc(a.code) + '">' + esc(a.name) + "</span>";
     });
     if (h.required) facts += ' <span class="sp-req">必学</span>';
     return (
-      '<li class="md-search-result__item"><a href="' + esc(new URL(h.url, base).href) + '" class="md-search-result__link" tabindex="-1" data-sp-result>' +
-      '<article class="md-search-result__article md-typeset" data-sp-tier="' + h.tier + '">' +
-      '<div class="md-search-result__icon md-icon"></div>' +
+      '<li class="' + cls.item + '" role="none"><a href="' + esc(new URL(h.url, base).href) + '" class="' + cls.link + '" tabindex="-1" data-sp-result' +
+      ' role="option" aria-selected="false" id="' + id + '">' +
+      '<article class="' + cls.article + '" data-sp-tier="' + h.tier + '">' +
+      '<div class="' + cls.icon + '"></div>' +
       "<h1>" + marks(h.titleMarks) + "</h1>" +
       '<p class="sp-search-facts">' + facts + "</p>" +
       '<p class="sp-search-snippet">' + marks(h.snippet) + "</p>" +
       "</article></a></li>"
     );
+  }
+
+  /* What a reader can do when index files do not load: copy the offline edition again, or reload. */
+  function failed(error) {
+    if (window.console) console.error(error);
+    return location.protocol === "file:"
+      ? "搜索文件不完整，请重新复制完整的离线版（整个文件夹）后再试。"
+      : "搜索文件没有加载成功，请检查网络后刷新页面再试。";
   }
 
   /* ---- the box ---- */
@@ -134,13 +147,18 @@
     this.base = new URL((root.getAttribute("data-sp-base") || ".").replace(/\/?$/, "/"), location.href).href;
     this.open = opener(this.base);
     this.site = null;
-    this.toggle = document.getElementById("__search");
+    this.toggle = document.getElementById(root.getAttribute("data-sp-toggle") || "");
     this.root = root;
     this.input = root.querySelector("[data-sp-search-query]");
     this.form = root.querySelector("form");
     this.box = root.querySelector("[data-sp-search-result]");
     this.status = root.querySelector("[data-sp-search-meta]");
     this.list = root.querySelector("[data-sp-search-list]");
+    this.classes = {};
+    var self = this;
+    ["item", "link", "article", "icon"].forEach(function (part) {
+      self.classes[part] = esc(self.list.getAttribute("data-sp-" + part + "-class") || "");
+    });
     this.more = root.querySelector("[data-sp-search-more]");
     this.audienceSel = root.querySelector('[data-sp-filter="audience"]');
     this.kindSel = root.querySelector('[data-sp-filter="kind"]');
@@ -149,10 +167,23 @@
     this.seq = 0;
     this.timer = 0;
     this.composing = false;
+    this.active = -1; /* the result chosen with the arrow keys */
+    this.quiet = false; /* focus given back by Esc: do not open again */
   }
 
   Box.prototype.setOpen = function (open) {
     if (this.toggle && this.toggle.checked !== open) this.toggle.checked = open;
+    this.input.setAttribute("aria-expanded", open && this.results().length ? "true" : "false");
+  };
+
+  /* Esc: closed, and the focus back on the box (on phones, where the box closes away, on the header's search button). */
+  Box.prototype.close = function () {
+    var button = document.querySelector("[data-sp-search-toggle]");
+    this.setOpen(false);
+    this.choose(-1);
+    this.quiet = true;
+    (button && button.getClientRects().length ? button : this.input).focus();
+    this.quiet = false;
   };
 
   Box.prototype.page = function () {
@@ -182,8 +213,8 @@
         if (!self.input.value.trim()) self.status.textContent = PROMPT;
         return true;
       },
-      function () {
-        self.status.textContent = "搜索索引加载失败，请检查网站文件是否完整。";
+      function (error) {
+        self.status.textContent = failed(error);
         return false;
       }
     );
@@ -191,21 +222,33 @@
 
   Box.prototype.render = function (result, query) {
     var base = this.base;
+    var classes = this.classes;
     this.box.setAttribute("data-sp-query", query);
     this.box.setAttribute("data-sp-renders", String(++this.renders));
     if (!query) {
       this.list.innerHTML = "";
-      this.more.hidden = true;
+      this.list.hidden = this.more.hidden = true;
       this.status.textContent = PROMPT;
+      this.choose(-1);
+      this.input.setAttribute("aria-expanded", "false");
       return;
     }
-    this.status.textContent = result.total ? "找到 " + result.total + " 个结果" : "没有找到与“" + query + "”相关的内容";
+    /* tier 0 and 1: the whole query is in the page; the engine ranks them first (engine.js verify) */
+    var loose = result.hits.length && result.hits[0].tier >= 2;
+    this.status.textContent = !result.total
+      ? "没有找到与“" + query + "”相关的内容"
+      : loose
+        ? "没有页面包含完整的“" + query + "”，下面 " + result.total + " 个结果只包含其中的部分字词"
+        : "找到 " + result.total + " 个结果";
     this.list.innerHTML = result.hits
-      .map(function (h) {
-        return resultHtml(h, base);
+      .map(function (h, i) {
+        return resultHtml(h, base, classes, "__sp_result_" + i);
       })
       .join("");
+    this.list.hidden = !result.hits.length;
     this.more.hidden = result.total <= result.hits.length;
+    this.choose(-1);
+    this.setOpen(!this.toggle || this.toggle.checked);
   };
 
   Box.prototype.run = function () {
@@ -227,7 +270,7 @@
         if (result && mine === self.seq) self.render(result, query);
       })
       .catch(function (e) {
-        if (mine === self.seq) self.status.textContent = "搜索出错：" + e.message;
+        if (mine === self.seq) self.status.textContent = failed(e);
       });
   };
 
@@ -244,28 +287,35 @@
     return Array.prototype.slice.call(this.list.querySelectorAll("[data-sp-result]"));
   };
 
-  Box.prototype.move = function (step) {
+  /* The focus stays in the box; the chosen result is marked (aria-selected) and named by aria-activedescendant. */
+  Box.prototype.choose = function (i) {
     var all = this.results();
-    if (!all.length) return;
-    var i = all.indexOf(document.activeElement);
-    var next = i < 0 ? (step > 0 ? 0 : all.length - 1) : i + step;
-    if (next < 0 || next >= all.length) return this.input.focus();
-    all[next].focus();
+    this.active = i >= 0 && i < all.length ? i : -1;
+    for (var k = 0; k < all.length; k++) all[k].setAttribute("aria-selected", k === this.active ? "true" : "false");
+    if (this.active < 0) return this.input.removeAttribute("aria-activedescendant");
+    this.input.setAttribute("aria-activedescendant", all[this.active].id);
+    if (all[this.active].scrollIntoView) all[this.active].scrollIntoView({ block: "nearest" });
+  };
+
+  Box.prototype.move = function (step) {
+    var n = this.results().length;
+    if (!n) return;
+    if (document.activeElement !== this.input) this.input.focus();
+    this.choose(this.active < 0 ? (step > 0 ? 0 : n - 1) : this.active + step);
   };
 
   Box.prototype.onKey = function (ev) {
-    if (ev.key === "Escape") {
+    if (ev.key === "Escape" || ev.key === "Esc") {
       ev.preventDefault();
-      this.setOpen(false);
-      this.input.blur();
+      this.close();
     } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
       if (ev.target === this.audienceSel || ev.target === this.kindSel) return;
       ev.preventDefault();
       this.move(ev.key === "ArrowDown" ? 1 : -1);
     } else if (ev.key === "Enter" && ev.target === this.input) {
       ev.preventDefault();
-      var first = this.results()[0];
-      if (first) first.click();
+      var chosen = this.results()[this.active < 0 ? 0 : this.active];
+      if (chosen) chosen.click();
     }
   };
 
@@ -289,8 +339,16 @@
       });
     }
     on(input, "focus", function () {
+      if (this.quiet) return;
       this.setOpen(true);
       this.prepare();
+    });
+    /* Tab out of the search: it closes, so that nothing in it stays open under the page */
+    on(this.root, "focusout", function (ev) {
+      if (ev.relatedTarget && !this.root.contains(ev.relatedTarget)) {
+        this.setOpen(false);
+        this.choose(-1);
+      }
     });
     on(input, "compositionstart", function () {
       this.composing = true;
@@ -300,6 +358,7 @@
       this.schedule();
     });
     on(input, "input", function (ev) {
+      this.setOpen(true);
       if (!this.composing && !ev.isComposing) this.schedule();
     });
     on(this.form, "submit", function (ev) {
@@ -348,5 +407,7 @@
   } else {
     init();
   }
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+  /* The theme's stream of page changes without a reload (instant navigation), when it has one. */
+  var pages = SCRIPT && window[SCRIPT.getAttribute("data-sp-page-stream") || ""];
+  if (pages && typeof pages.subscribe === "function") pages.subscribe(init);
 })();

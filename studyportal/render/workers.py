@@ -1,0 +1,131 @@
+"""Rendering pages on every core: forked copies of the build each take the next page, and send back its result.
+
+A fork starts with the build's whole state (configuration, navigation, plan, templates) as it is when
+the pages are about to be written, so a worker renders a page exactly as the build would; nothing is
+rebuilt or re-read. Workers take pages in order from a shared counter, so they stay balanced on a busy
+machine and results arrive about in the order the build writes them.
+
+Whatever goes wrong in a worker — an exception, a crash, a worker killed — costs speed only: the build
+renders the pages it did not receive itself. A worker ends as soon as the build is gone (its pipe
+breaks). Forking needs POSIX; elsewhere :func:`can_fork` is false and the build renders alone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from multiprocessing.connection import wait
+from typing import Any
+
+WORKERS_ENV = "STUDYPORTAL_JOBS"  # how many worker processes (1: render in the build's own process)
+
+
+def can_fork() -> bool:
+    """Whether this platform can fork the build (POSIX)."""
+    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def worker_count() -> int:
+    """Workers to start: ``STUDYPORTAL_JOBS`` if set, else one per core (at most 8), none on a single core."""
+    try:
+        wanted = int(os.environ.get(WORKERS_ENV, "0"))
+    except ValueError:
+        wanted = 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    n = wanted if wanted > 0 else min(cores, 8)
+    return 0 if n <= 1 else n
+
+
+class Failed:
+    """What a worker sends instead of a result when rendering raised (the build renders that page itself)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+
+
+class ForkPool:
+    """``work(i)`` for ``i`` in ``range(count)``, done by forked workers; :meth:`take` waits for one result."""
+
+    def __init__(self, count: int, work: Callable[[int], Any], processes: int) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.count = count
+        self._next = ctx.Value("i", 0)
+        self._conns: list[Any] = []
+        self._pids: list[int] = []
+        self._ready: dict[int, Any] = {}
+        self.failures: list[str] = []
+        self._parent = os.getpid()
+        for _ in range(processes):
+            here, there = ctx.Pipe(duplex=False)
+            with warnings.catch_warnings():  # Python 3.12 warns about forking with threads (the build's stdin watcher)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # the worker
+                here.close()
+                self._serve(there, work)  # never returns
+            there.close()
+            self._conns.append(here)
+            self._pids.append(pid)
+
+    def _serve(self, conn: Any, work: Callable[[int], Any]) -> None:
+        status = 0
+        try:
+            for other in self._conns:  # the pipes of workers started before this one belong to the build
+                other.close()
+            while True:
+                if os.getppid() != self._parent:  # the build is gone: nobody wants the rest
+                    break
+                with self._next.get_lock():
+                    i = self._next.value
+                    self._next.value = i + 1
+                if i >= self.count:
+                    break
+                try:
+                    result = work(i)
+                except Exception:
+                    result = Failed(traceback.format_exc())
+                conn.send((i, result))
+        except BaseException:  # the build went away (broken pipe) or anything else: just stop
+            status = 1
+        finally:
+            os._exit(status)  # never run the build's own clean-up or atexit handlers in a copy of it
+
+    def take(self, i: int) -> Any:
+        """The result of ``work(i)``, waiting for it; a :class:`Failed`, or None when no worker will send it."""
+        while i not in self._ready:
+            if not self._conns:
+                return None
+            for conn in wait(self._conns):
+                try:
+                    j, result = conn.recv()
+                except (EOFError, OSError):
+                    self._conns.remove(conn)
+                    conn.close()
+                    continue
+                if isinstance(result, Failed):
+                    self.failures.append(result.detail)
+                self._ready[j] = result
+        return self._ready.pop(i)
+
+    def close(self) -> None:
+        """Stop the workers (those still rendering are killed) and reap them."""
+        for conn in self._conns:
+            conn.close()
+        self._conns = []
+        deadline = time.monotonic() + 2.0  # a worker with nothing left to take is exiting already
+        for pid in self._pids:
+            try:
+                while os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    if time.monotonic() > deadline:
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+                        break
+                    time.sleep(0.005)
+            except (ChildProcessError, ProcessLookupError, OSError):
+                pass
+        self._pids = []

@@ -1,0 +1,142 @@
+"""Rebuilds that reuse the build cache, and builds that render on every core, write exactly what a plain build writes.
+
+The reference is MkDocs' own page loop (``STUDYPORTAL_CACHE=mkdocs``: no cache, no workers). After each
+kind of edit a trainer makes — a body, a title, a curriculum, a deleted material — and after the cache
+is damaged or comes from someone else, the warm build's site is compared with the reference's, file by
+file and byte by byte. A reader can never tell which way a page was made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from studyportal.render import generator
+from tests.conftest import copy_project
+
+pytestmark = pytest.mark.slow
+CACHE = ".studyportal-cache"
+
+
+def build(project: Path, site: Path, tmp_path: Path, **env: str) -> str:
+    """One strict build with extra environment variables; returns the log."""
+    full = {**generator.build_env(), "SOURCE_DATE_EPOCH": "1790000000", "XDG_CACHE_HOME": str(tmp_path / "home-cache"), **env}
+    cmd = generator.build_command(project / "mkdocs.yml", site, strict=True)
+    result = subprocess.run(cmd, cwd=project, env=full, capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stderr
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(got: Path, want: Path) -> None:
+    a, b = files(got), files(want)
+    assert sorted(a) == sorted(b)
+    differing = [name for name in a if a[name] != b[name]]
+    assert differing == [], differing[:10]
+
+
+def made(log: str) -> tuple[int, int, int]:
+    """(pages planned, rendered again, taken from the cache) as the build log reports them."""
+    m = re.search(r"生成页面：(\d+) 个，其中 (\d+) 个重新生成(?:，(\d+) 个取自构建缓存)?", log)
+    assert m, log[-2000:]
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+
+
+def unreferenced_material(project: Path) -> Path:
+    """A material no curriculum, question bank or other material names: deleting it is a valid edit."""
+    texts = {p: p.read_text(encoding="utf-8") for p in (project / "materials").rglob("*") if p.suffix in (".md", ".yml")}
+    for path in sorted(p for p in texts if p.suffix == ".md"):
+        slug = re.search(r"^slug:\s*(\S+)", texts[path], re.M)
+        name = slug.group(1) if slug else path.stem
+        if not any(name in text for other, text in texts.items() if other != path):
+            return path
+    raise AssertionError("every sample material is referenced")
+
+
+def test_workers_and_the_page_loop_write_the_same_site(tmp_path):
+    project = copy_project(tmp_path / "portal")
+    log = build(project, tmp_path / "parallel", tmp_path, STUDYPORTAL_CACHE="off", STUDYPORTAL_JOBS="2")
+    assert "2 个进程并行" in log
+    build(project, tmp_path / "alone", tmp_path, STUDYPORTAL_CACHE="off", STUDYPORTAL_JOBS="1")
+    build(project, tmp_path / "reference", tmp_path, STUDYPORTAL_CACHE="mkdocs")
+    assert_same_site(tmp_path / "parallel", tmp_path / "reference")
+    assert_same_site(tmp_path / "alone", tmp_path / "reference")
+
+
+def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(tmp_path):
+    project = copy_project(tmp_path / "portal")
+    materials = project / "materials"
+
+    def step(name: str) -> tuple[int, int, int]:
+        log = build(project, tmp_path / f"warm-{name}", tmp_path)
+        build(project, tmp_path / f"cold-{name}", tmp_path, STUDYPORTAL_CACHE="mkdocs")
+        assert_same_site(tmp_path / f"warm-{name}", tmp_path / f"cold-{name}")
+        return made(log)
+
+    planned, rendered, reused = step("first")
+    assert rendered == planned and reused == 0 and (project / CACHE).is_dir()
+    planned, rendered, reused = step("unchanged")
+    assert rendered == 0 and reused == planned
+
+    # A body: that material's page alone (its title and facts, which listings show, are unchanged).
+    body = materials / "dangzhang" / "dangfei-jiaona.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n\n补充：党费可以在手机上交纳。\n", encoding="utf-8")
+    planned, rendered, reused = step("body")
+    assert rendered == 1 and reused == planned - 1
+
+    # A title: the page and every listing that shows it (curriculum, module, topic, kind, what's new).
+    text = body.read_text(encoding="utf-8")
+    body.write_text(re.sub(r"^title:.*$", "title: 按时足额交纳党费（修订）", text, count=1, flags=re.M), encoding="utf-8")
+    planned, rendered, reused = step("title")
+    assert 1 < rendered < planned
+
+    # A curriculum's module title: in the navigation, so every page shows it.
+    curriculum = materials / "curricula" / "member.yml"
+    text = curriculum.read_text(encoding="utf-8")
+    curriculum.write_text(text.replace("title: 学党章 守党规", "title: 学党章 守纪律", 1), encoding="utf-8")
+    planned, rendered, reused = step("curriculum")
+    assert rendered == planned
+
+    # A deleted material: its page and the pages that listed it go; nothing links to it any more.
+    gone = unreferenced_material(project)
+    gone.unlink()
+    before = planned
+    planned, rendered, reused = step("deleted")
+    assert planned < before and rendered < planned
+
+    # A damaged cache: a flipped byte, a cut-off entry and stray junk are noticed and rebuilt, never used.
+    entries = sorted((project / CACHE).glob("*/*.bin"))
+    flipped, cut = entries[0], entries[1]
+    data = bytearray(flipped.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    flipped.write_bytes(bytes(data))
+    cut.write_bytes(cut.read_bytes()[:100])
+    (entries[2].parent / "junk.bin").write_bytes(b"not an entry")
+    planned, rendered, reused = step("corrupt")
+    assert rendered >= 2 and reused >= planned - 10
+
+    # A cache from someone else (signed with another key): ignored whole.
+    log = build(project, tmp_path / "foreign", tmp_path, XDG_CACHE_HOME=str(tmp_path / "another-user"))
+    assert made(log)[2] == 0
+    assert_same_site(tmp_path / "foreign", tmp_path / "cold-corrupt")
+
+
+def test_a_rebuild_without_the_cache_folder_is_cold_and_the_folder_is_ignored_by_git(tmp_path):
+    project = copy_project(tmp_path / "portal")
+    build(project, tmp_path / "a", tmp_path)
+    assert (project / CACHE).is_dir()
+    ignored = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8")
+    starter = (Path(__file__).resolve().parent.parent / "studyportal" / "starter" / "gitignore").read_text(encoding="utf-8")
+    assert f"{CACHE}/" in ignored and f"{CACHE}/" in starter
+    for entry in (project / CACHE).glob("*/*.bin"):
+        os.unlink(entry)
+    planned, rendered, reused = made(build(project, tmp_path / "b", tmp_path))
+    assert rendered == planned and reused == 0
+    assert_same_site(tmp_path / "a", tmp_path / "b")
