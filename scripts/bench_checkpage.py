@@ -32,7 +32,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from studyportal.bundle.verify import verify_path  # noqa: E402
 from tests.check_fixture import open_check_page, pick, synthetic_copy  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_until  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, wait_until  # noqa: E402
 
 RUNS = 3
 FILE_SIZE = 18_000

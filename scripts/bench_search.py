@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import corpus  # noqa: E402  (scripts/corpus.py)
 
 from studyportal.render import generator  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 THROTTLE = 4
 STOCK_CONFIG = """site_name: 党员学习资料门户

@@ -1,56 +1,19 @@
-"""Shared fixtures: real MkDocs builds, a static server on 127.0.0.1, and Debian's headless Chromium."""
+"""Shared fixtures (the sample site built once, served on 127.0.0.1, Debian's headless Chromium) and the fast tier's marks.
+
+Plain helper functions live in ``tests/helpers.py``; tests import them from there, never from here.
+"""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from studyportal.render import generator
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def build_site(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    """Run the real site generator on a project folder (strict: any warning fails the build, as ``studyportal build``)."""
-    return generator.build(project / "mkdocs.yml", site_dir, strict=strict, cwd=project, timeout=600)
-
-
-def copy_project(dest: Path, materials: Path | None = None) -> Path:
-    """A copy of the sample portal (config, docs, materials) to build in isolation; templates come from the package."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", dest / "docs")
-    shutil.copytree(materials or ROOT / "materials", dest / "materials")
-    return dest
-
-
-def use_overrides(project: Path) -> Path:
-    """Give a copied portal its own ``overrides/`` (``theme.custom_dir``), as a county does; returns that folder."""
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "custom_dir" not in text and "  name: material\n" in text
-    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), encoding="utf-8")
-    (project / "overrides").mkdir(exist_ok=True)
-    return project / "overrides"
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site, serve
 
 
 @pytest.fixture(scope="session")
@@ -65,19 +28,6 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 @pytest.fixture(scope="session")
 def sample_site(sample_build: tuple[Path, str]) -> Path:
     return sample_build[0]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port; returns the server and its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="session")
@@ -96,44 +46,6 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-class RequestLog:
-    """Every URL a page asked for."""
-
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-
-    def outside(self, allowed_prefix: str) -> list[str]:
-        return [u for u in self.urls if not u.startswith(allowed_prefix) and not u.startswith(("data:", "blob:", "about:"))]
-
-
-def wait_until(page: object, expression: str, arg: object = None, timeout: float = 30.0) -> None:
-    """Poll a JavaScript expression until it is true.
-
-    Playwright's ``wait_for_function`` polls by compiling the expression inside the page, which the
-    site's Content-Security-Policy (no ``'unsafe-eval'``) refuses; ``evaluate`` runs from outside.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if page.evaluate(expression, arg):
-                return
-        except Exception as exc:  # the page navigated (a reload) while we asked: ask the new one
-            if "context was destroyed" not in str(exc):
-                raise
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never true within {timeout} s: {expression}")
-        time.sleep(0.05)
-
-
-def open_page(browser: object, *, javascript: bool = True, width: int = 1024, height: int = 768):
-    """A new page in a fresh context with every request recorded; returns (context, page, log)."""
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": width, "height": height})
-    page = context.new_page()
-    log = RequestLog()
-    page.on("request", lambda request: log.urls.append(request.url))
-    return context, page, log
 
 
 # --- the fast tier: `pytest -m "not slow"` builds no site and opens no browser ------------------------------------------

@@ -1,15 +1,23 @@
-"""Writing small material trees on disk for tests."""
+"""Plain helpers for tests: small material trees on disk, the sample catalog, running the command, building,
+serving and opening sites. Fixtures are in ``conftest.py``."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import http.server
+import json
+import shutil
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import yaml
 
 from studyportal.catalog import LoadResult, load_catalog
+from studyportal.render import generator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,3 +126,109 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def load_sample() -> LoadResult:
     """The sample portal's ``materials/``, loaded once for the whole run: tests share it and must not change it."""
     return load_catalog(ROOT / "materials")
+
+
+# --- building, serving and opening sites (the fixtures that use these are in conftest.py) ---------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def build_site(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
+    """Run the real site generator on a project folder (strict: any warning fails the build, as ``studyportal build``)."""
+    return generator.build(project / "mkdocs.yml", site_dir, strict=strict, cwd=project, timeout=600)
+
+
+def copy_project(dest: Path, materials: Path | None = None) -> Path:
+    """A copy of the sample portal (config, docs, materials) to build in isolation; templates come from the package."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    shutil.copytree(materials or ROOT / "materials", dest / "materials")
+    return dest
+
+
+def use_overrides(project: Path) -> Path:
+    """Give a copied portal its own ``overrides/`` (``theme.custom_dir``), as a county does; returns that folder."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "custom_dir" not in text and "  name: material\n" in text
+    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), encoding="utf-8")
+    (project / "overrides").mkdir(exist_ok=True)
+    return project / "overrides"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on 127.0.0.1 on a free port; returns the server and its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+class RequestLog:
+    """Every URL a page asked for."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def outside(self, allowed_prefix: str) -> list[str]:
+        return [u for u in self.urls if not u.startswith(allowed_prefix) and not u.startswith(("data:", "blob:", "about:"))]
+
+
+def wait_until(page: object, expression: str, arg: object = None, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    Playwright's ``wait_for_function`` polls by compiling the expression inside the page, which the
+    site's Content-Security-Policy (no ``'unsafe-eval'``) refuses; ``evaluate`` runs from outside.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except Exception as exc:  # the page navigated (a reload) while we asked: ask the new one
+            if "context was destroyed" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true within {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
+def open_page(browser: object, *, javascript: bool = True, width: int = 1024, height: int = 768):
+    """A new page in a fresh context with every request recorded; returns (context, page, log)."""
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": width, "height": height})
+    page = context.new_page()
+    log = RequestLog()
+    page.on("request", lambda request: log.urls.append(request.url))
+    return context, page, log
+
+
+def run_search(site: Path, *args: str) -> subprocess.CompletedProcess:
+    """``studyportal search ARGS --site SITE`` in a child process, as a terminal runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "studyportal.cli", "search", *args, "--site", str(site)], capture_output=True, text=True, timeout=60
+    )
+
+
+def cli_results(site: Path, query: str, *, audience=None, kind=None, reader=None, limit=10) -> list[dict]:
+    """The ranked results of ``studyportal search --format json`` (the search box must agree with them)."""
+    args = [query, "--format", "json", "--limit", str(limit)]
+    for name, value in (("--audience", audience), ("--kind", kind), ("--reader", reader)):
+        if value:
+            args += [name, value]
+    result = run_search(site, *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["results"]

@@ -105,7 +105,7 @@ def main() -> None:
     where.add_argument("--build", type=Path, help="build the sample portal into this folder first")
     args = parser.parse_args()
     if args.build:
-        from tests.conftest import build_site
+        from tests.helpers import build_site
 
         result = build_site(ROOT, args.build)
         if result.returncode != 0:

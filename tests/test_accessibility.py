@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, open_page, wait_until
+from tests.helpers import ROOT, open_page, wait_until
 from tests.reach_probes import CONTRAST, FOCUSED, FONT_SIZES, OUTLINE, OVERFLOW, SPACING
 
 pytestmark = pytest.mark.browser
@@ -192,7 +192,7 @@ def test_large_text_sets_body_to_20_px_and_everything_else_to_16(browser, sample
 
 def test_large_text_follows_the_readers_own_browser_font_size(browser, sample_url, tmp_path):
     """Sizes are in rem: a reader who set a larger default font in the browser gets larger text still."""
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
     profile = tmp_path / "profile"
     (profile / "Default").mkdir(parents=True)
@@ -489,7 +489,7 @@ def broken_site(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.mark.parametrize("offline", [True, False], ids=["file", "http"])
 def test_a_missing_search_file_says_what_to_do(browser, broken_site, offline):
-    from tests.conftest import serve
+    from tests.helpers import serve
 
     server = None
     if offline:

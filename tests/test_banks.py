@@ -22,8 +22,7 @@ from studyportal.plan.site import plan_site
 from studyportal.plan.types import material_src, module_src
 from studyportal.sanitize import sanitize_html
 from studyportal.search.pages import page_document
-from tests.conftest import ROOT
-from tests.helpers import CURRICULUM, load_sample, material_text, write
+from tests.helpers import CURRICULUM, ROOT, load_sample, material_text, write
 
 SAMPLE = load_sample()
 

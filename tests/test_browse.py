@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import open_page
-from tests.helpers import load_sample
+from tests.helpers import load_sample, open_page
 
 pytestmark = pytest.mark.browser
 CATALOG = load_sample().catalog

@@ -26,8 +26,7 @@ from studyportal.errors import StudyportalError
 from studyportal.kinds import material_refs
 from studyportal.plan.edition import edition_catalog
 from studyportal.render.generator import offline_config
-from tests.conftest import ROOT, copy_project, use_overrides
-from tests.helpers import load_sample, material_text, write
+from tests.helpers import ROOT, copy_project, load_sample, material_text, use_overrides, write
 
 pytestmark = pytest.mark.slow  # every edition here is built with the real generator
 

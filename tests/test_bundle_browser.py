@@ -8,8 +8,7 @@ import pytest
 
 from studyportal.bundle.archive import extract_zip
 from studyportal.bundle.make import make_bundle
-from tests.conftest import ROOT, open_page, wait_until
-from tests.helpers import load_sample
+from tests.helpers import ROOT, load_sample, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 CATALOG = load_sample().catalog

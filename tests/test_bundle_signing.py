@@ -25,8 +25,7 @@ from studyportal.bundle.signing import (
     load_signing_key,
     sign,
 )
-from tests.conftest import ROOT, copy_project
-from tests.helpers import load_sample
+from tests.helpers import ROOT, copy_project, load_sample
 
 pytestmark = pytest.mark.slow  # the signed editions are built with the real generator
 

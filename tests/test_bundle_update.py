@@ -17,8 +17,7 @@ from studyportal.bundle.errors import BundleError
 from studyportal.bundle.make import BundleResult, make_bundle
 from studyportal.bundle.update import apply_update
 from studyportal.bundle.verify import verify_path
-from tests.conftest import ROOT, copy_project
-from tests.helpers import load_sample, material_text, write
+from tests.helpers import ROOT, copy_project, load_sample, material_text, write
 
 pytestmark = pytest.mark.slow  # the editions are built with the real generator
 

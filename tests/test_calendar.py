@@ -13,8 +13,7 @@ from studyportal.model import Curriculum, Phase
 from studyportal.plan.calendar import calendar_path, curriculum_calendar
 from studyportal.plan.site import plan_site
 from studyportal.plan.types import curriculum_src
-from tests.conftest import ROOT
-from tests.helpers import load_sample
+from tests.helpers import ROOT, load_sample
 
 CATALOG = load_sample().catalog
 

@@ -20,8 +20,7 @@ import pytest
 
 from studyportal.catalog import load_catalog
 from studyportal.problems import Problem
-from tests.conftest import ROOT, copy_project
-from tests.helpers import gallery_cases, gallery_tree
+from tests.helpers import ROOT, copy_project, gallery_cases, gallery_tree
 
 pytestmark = pytest.mark.slow
 

@@ -27,8 +27,7 @@ from studyportal.bundle.signing import PINNED_KEY, SIGNATURES, generate_keys, lo
 from studyportal.bundle.update import apply_update
 from studyportal.bundle.verify import verify_path
 from tests.check_fixture import HELP_IMAGES, listed, open_check_page, pick, shoot, synthetic_copy
-from tests.conftest import ROOT, copy_project, wait_until
-from tests.helpers import material_text, write
+from tests.helpers import ROOT, copy_project, material_text, wait_until, write
 
 pytestmark = pytest.mark.browser
 

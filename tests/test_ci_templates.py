@@ -27,8 +27,7 @@ import pytest
 import yaml
 
 from studyportal.bundle.signing import generate_keys
-from tests.conftest import ROOT, serve
-from tests.helpers import write
+from tests.helpers import ROOT, serve, write
 
 GITHUB, GITEA, GITLAB = ".github/workflows/portal.yml", ".gitea/workflows/portal.yml", ".gitlab-ci.yml"
 HOSTS = (GITHUB, GITEA, GITLAB)

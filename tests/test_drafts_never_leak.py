@@ -43,8 +43,7 @@ from studyportal.search import codec
 from studyportal.search.query import SiteIndex, search
 from studyportal.search.tokens import doc_terms
 from studyportal.slugs import slugify
-from tests.conftest import ROOT, copy_project
-from tests.helpers import material_text, write
+from tests.helpers import ROOT, copy_project, material_text, write
 
 pytestmark = pytest.mark.slow  # builds the site and three editions
 

@@ -15,9 +15,8 @@ import pytest
 from studyportal.catalog import load_catalog
 from studyportal.plan.feeds import FEED_SIZE, plan_feeds
 from studyportal.render import generator
-from tests.conftest import ROOT, build_site, copy_project
 from tests.git_helpers import commit_all, git, init_repo
-from tests.helpers import CURRICULUM, material_text, write
+from tests.helpers import CURRICULUM, ROOT, build_site, copy_project, material_text, write
 
 SITE_URL = "https://dj.example.cn/"
 HOSTILE_TITLE = "<b>粗体</b> & “党章” ]]>"

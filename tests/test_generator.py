@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from studyportal.render import generator
-from tests.conftest import build_site, copy_project
-from tests.helpers import write
+from tests.helpers import build_site, copy_project, write
 
 pytestmark = pytest.mark.slow  # every test here builds a site
 

@@ -11,9 +11,8 @@ import pytest
 
 from studyportal.catalog import load_catalog
 from studyportal.load.git_dates import last_commits, updated_date
-from tests.conftest import ROOT, build_site
 from tests.git_helpers import commit_all, git, init_repo
-from tests.helpers import CURRICULUM, material_text, write
+from tests.helpers import CURRICULUM, ROOT, build_site, material_text, write
 
 CN = dt.timezone(dt.timedelta(hours=8))
 

@@ -19,8 +19,7 @@ import pytest
 import yaml
 
 from studyportal.bundle.archive import extract_zip
-from tests.conftest import ROOT, open_page, serve
-from tests.helpers import write
+from tests.helpers import ROOT, open_page, serve, write
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from studyportal.catalog import load_catalog
-from tests.conftest import build_site, copy_project
-from tests.helpers import GOOD_META, material_text, write
+from tests.helpers import GOOD_META, build_site, copy_project, material_text, write
 
 TWICE = """audience: member
 title: 普通党员学习课程

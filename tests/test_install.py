@@ -25,8 +25,7 @@ import yaml
 from studyportal.bundle.make import make_bundle
 from studyportal.portal_init import tool_version
 from studyportal.render.shipped import SITE_CSS, THEME_DIR, theme_dirs
-from tests.conftest import ROOT, build_site
-from tests.helpers import material_text, write
+from tests.helpers import ROOT, build_site, material_text, write
 
 CSP = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self';"
 NEW_MATERIAL = material_text(

@@ -22,8 +22,7 @@ from studyportal.plan.site import plan_site
 from studyportal.plan.types import kind_src, material_src
 from studyportal.render.generator import build_here
 from studyportal.scaffold import scaffold
-from tests.conftest import copy_project, use_overrides
-from tests.helpers import CURRICULUM, write
+from tests.helpers import CURRICULUM, copy_project, use_overrides, write
 
 SPEAKER_PLACEHOLDER = "宣讲人姓名"
 SPEECH = KindSpec(

@@ -19,8 +19,7 @@ from studyportal.catalog import load_catalog
 from studyportal.model import Catalog, Material, Reference
 from studyportal.plan.links import page_links
 from studyportal.sanitize import sanitize_html
-from tests.conftest import ROOT, build_site, copy_project
-from tests.helpers import CURRICULUM, GOOD_META, material_text, write
+from tests.helpers import CURRICULUM, GOOD_META, ROOT, build_site, copy_project, material_text, write
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"picture of a branch meeting"
 PDF = b"%PDF-1.4\n" + b"handout"

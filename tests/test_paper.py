@@ -14,8 +14,7 @@ from pypdf import PdfReader
 
 from studyportal.banks.model import LETTERS, Question
 from studyportal.banks.paper import JUDGE_MARKS, PaperError, key_html, make_paper, paper_html, read_banks
-from tests.conftest import CHROMIUM, ROOT
-from tests.helpers import write
+from tests.helpers import CHROMIUM, ROOT, write
 
 BANKS = ROOT / "materials" / "banks"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}

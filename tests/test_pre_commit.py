@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT
-from tests.helpers import write
+from tests.helpers import ROOT, write
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 STARTER_CONFIG = ROOT / "studyportal" / "starter" / ".pre-commit-config.yaml"

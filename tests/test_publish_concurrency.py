@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_project
-from tests.helpers import CURRICULUM, write
+from tests.helpers import CURRICULUM, ROOT, copy_project, write
 
 pytestmark = pytest.mark.slow  # runs real builds, several at once
 

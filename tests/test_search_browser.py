@@ -8,9 +8,8 @@ import pytest
 
 from studyportal.search.index import settings
 from studyportal.search.tokens import fold, parse_query, query_terms, squeeze
-from tests.conftest import build_site, copy_project, open_page, wait_until
+from tests.helpers import build_site, cli_results, copy_project, open_page, wait_until
 from tests.search_cases import CASES, SENTENCES, TYPED, check
-from tests.test_search_cli import cli_results
 
 pytestmark = pytest.mark.browser
 

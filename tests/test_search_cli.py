@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
+from tests.helpers import cli_results, run_search
 from tests.search_cases import CASES, check
-
-
-def run_search(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "studyportal.cli", "search", *args, "--site", str(site)], capture_output=True, text=True, timeout=60
-    )
-
-
-def cli_results(site: Path, query: str, *, audience=None, kind=None, reader=None, limit=10) -> list[dict]:
-    args = [query, "--format", "json", "--limit", str(limit)]
-    for name, value in (("--audience", audience), ("--kind", kind), ("--reader", reader)):
-        if value:
-            args += [name, value]
-    result = run_search(site, *args)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)["results"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

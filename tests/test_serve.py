@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from studyportal.render import generator
-from tests.conftest import copy_project, open_page, wait_until
+from tests.helpers import copy_project, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, build_site, copy_project
-from tests.helpers import GOOD_META, load_sample, material_text, write
+from tests.helpers import GOOD_META, ROOT, build_site, copy_project, load_sample, material_text, write
 
 pytestmark = pytest.mark.slow  # every test reads a built site (the planner alone: tests/test_plan.py)
 

@@ -36,7 +36,8 @@ from studyportal.plan.edition import EDITIONS
 def bundle(edition: str, config_file: Path, out: Path, since: Path | None, keys: tuple[Path, ...]) -> None:
     result = make_bundle(config_file, edition, out, since, keys)
     m = result.manifest
-    click.echo(f"已打包{m.edition_name}：{result.zip_path}（{human_size(result.zip_size)}，{len(m.files)} 个文件）")
+    size = human_size(result.zip_size)
+    click.echo(f"已打包{m.edition_name}：{result.zip_path}（{size}，{len(m.files)} 个文件，版本号 {result.version}）")
     if len(result.signers) == 1:
         click.echo(f"  已签名（公钥指纹 {result.signers[0].short}），离线版绑定这把公钥。")
     elif result.signers:
