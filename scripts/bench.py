@@ -205,7 +205,8 @@ def print_table(rows: list[dict]) -> None:
             f"{r['warm']:.1f} | **{r['warm'] / r['cold']:.2f}** |"
         )
     details = "; ".join(
-        f"N = {r['n']}: prune {r['prune']:.1f} s" + (f", default {r['default']:.1f} s" if r["default"] == r["default"] else "")
+        f"N = {r['n']}: prune {r['prune']:.1f} s"
+        + (f", default {r['default']:.1f} s" if r["default"] == r["default"] else "")
         + f", CPU portal {r['cold_cpu']:.0f} s vs stock {r['stock_cpu']:.0f} s"
         for r in rows
     )

@@ -19,6 +19,7 @@ from studyportal.kinds.choice import KindChoice
 from studyportal.portal_init import init_portal, tool_version
 from studyportal.problems import Problem, Problems
 from studyportal.publish import BUSY_EXIT, DEFAULT_WAIT, safe_build
+from studyportal.render.cache import CACHE_DIR, clear_cache
 from studyportal.report_formats import DOCUMENT_FORMATS, FORMATS, format_document, format_listing
 from studyportal.scaffold import scaffold
 from studyportal.slugs import slugify
@@ -209,7 +210,10 @@ def new(path: Path, title: str, kind: str, audiences: tuple[str, ...], track: st
     metavar="SECONDS",
     help="另一个构建正在运行时最多等多少秒；0 表示不等，直接退出",
 )
-def build(config_file: Path, site_dir: Path | None, wait: float) -> None:
+@click.option("--clean", is_flag=True, help=f"先删掉构建缓存（mkdocs.yml 旁的 {CACHE_DIR}/），所有页面重新生成")
+def build(config_file: Path, site_dir: Path | None, wait: float, clean: bool) -> None:
+    if clean:
+        clear_cache(config_file)
     target, seconds = safe_build(config_file, site_dir, wait=wait, notify=lambda message: click.echo(message, err=True))
     click.echo(f"构建完成：{target}（{seconds:.1f} 秒）")
 

@@ -8,16 +8,16 @@ file and byte by byte. A reader can never tell which way a page was made.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from studyportal.render import generator
-from tests.helpers import copy_project
+from tests.helpers import ROOT, copy_project
 
 pytestmark = pytest.mark.slow
 CACHE = ".studyportal-cache"
@@ -130,15 +130,40 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(tmp_path):
     assert_same_site(tmp_path / "foreign", tmp_path / "cold-corrupt")
 
 
-def test_a_rebuild_without_the_cache_folder_is_cold_and_the_folder_is_ignored_by_git(tmp_path):
+def test_build_clean_starts_cold_and_the_cache_folder_is_ignored_by_git(tmp_path):
     project = copy_project(tmp_path / "portal")
     build(project, tmp_path / "a", tmp_path)
     assert (project / CACHE).is_dir()
     ignored = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8")
     starter = (Path(__file__).resolve().parent.parent / "studyportal" / "starter" / "gitignore").read_text(encoding="utf-8")
     assert f"{CACHE}/" in ignored and f"{CACHE}/" in starter
-    for entry in (project / CACHE).glob("*/*.bin"):
-        os.unlink(entry)
-    planned, rendered, reused = made(build(project, tmp_path / "b", tmp_path))
-    assert rendered == planned and reused == 0
+    marker = project / CACHE / "00" / "marker.bin"
+    marker.parent.mkdir(exist_ok=True)
+    marker.write_bytes(b"from the build before")
+    env = {**generator.build_env(), "SOURCE_DATE_EPOCH": "1790000000", "XDG_CACHE_HOME": str(tmp_path / "home-cache")}
+    cmd = [sys.executable, "-m", "studyportal.cli", "build", "--clean", "-d", str(tmp_path / "b")]
+    result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not marker.exists() and any((project / CACHE).glob("*/*.bin"))  # emptied, then filled again
     assert_same_site(tmp_path / "a", tmp_path / "b")
+
+
+def test_a_larger_portal_rendered_by_workers_is_reused_whole(tmp_path):
+    """Pages kept by the workers count as used: the cache keeps them for the next build."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from corpus import generate
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    generate(160, tmp_path / "corpus")
+    project = tmp_path / "portal"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "docs").mkdir()
+    shutil.copytree(tmp_path / "corpus" / "materials", project / "materials")
+    log = build(project, tmp_path / "cold", tmp_path, STUDYPORTAL_JOBS="2")
+    planned, rendered, reused = made(log)
+    assert "2 个进程并行" in log and rendered == planned > 150
+    planned, rendered, reused = made(build(project, tmp_path / "warm", tmp_path))
+    assert rendered == 0 and reused == planned
+    assert_same_site(tmp_path / "warm", tmp_path / "cold")

@@ -21,6 +21,7 @@ import hmac
 import json
 import os
 import secrets
+import shutil
 import struct
 import sys
 import tempfile
@@ -32,7 +33,7 @@ from typing import Any
 from studyportal.search.terms import PageTerms
 
 CACHE_DIR = ".studyportal-cache"
-FORMAT = b"SPC1"  # the file format of an entry; a change makes every old entry unreadable, so ignored
+FORMAT = b"SPC2"  # the file format of an entry; a change makes every old entry unreadable, so ignored
 _HEAD = struct.Struct("<4s32sIII")  # format, signature, lengths of: the JSON, the page's bytes, the search blob
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -161,6 +162,11 @@ def _secret() -> bytes | None:
         return data if len(data) == 32 else None
     except OSError:
         return None
+
+
+def clear_cache(config_file: Path) -> None:
+    """Delete the build cache of the portal whose ``mkdocs.yml`` this is (the next build is cold)."""
+    shutil.rmtree(Path(config_file).resolve().parent / CACHE_DIR, ignore_errors=True)
 
 
 class PageCache:

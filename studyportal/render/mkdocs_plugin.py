@@ -1,8 +1,9 @@
 """The MkDocs adapter: a thin plugin that feeds the planned pages to MkDocs as generated files.
 
-With ``generator.py`` (which runs MkDocs for publish, bundle, tests and benchmarks) it is the only
-module that imports MkDocs. It loads and validates ``materials/``, plans the site, and hands over
-pages, navigation and template data; everything else lives in the core.
+With ``generator.py`` (which runs MkDocs for publish, bundle, tests and benchmarks) and ``prebuilt.py``
+(planned pages made from the build cache or by page workers) it is the only module that imports MkDocs.
+It loads and validates ``materials/``, plans the site, and hands over pages, navigation and template
+data; everything else lives in the core.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             if os.environ.get(CACHE_ENV, "").lower() not in ("off", "0", "no") and config.config_file_path:
                 cache = PageCache(Path(config.config_file_path).resolve().parent / CACHE_DIR)
             self.prebuilt = PrebuiltPages(cache if cache is not None and cache.enabled else None, not self.previewing, self._pop_terms)
+            self.prebuilt.before_render = self._start_links
         # The preview's live reload is an inline script: only there does the page policy allow one (theme/main.html).
         config.extra["studyportal_preview"] = self.previewing
         if STYLESHEET not in config.extra_css:
@@ -235,6 +237,10 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             self.search.add(doc)
         self.search.seconds += time.perf_counter() - started
         return out
+
+    def _start_links(self, page: Any) -> None:
+        planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
+        self.links.start_page(page.file.src_uri, planned.links if planned else {}, trainer=planned is not None)
 
     def _pop_terms(self) -> PageTerms | None:
         terms, self._terms = self._terms, None

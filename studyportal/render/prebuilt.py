@@ -35,7 +35,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from studyportal.render.cache import PageCache, PageResult, digest, tool_digest, tree_digest
-from studyportal.render.workers import Failed, ForkPool, can_fork, worker_count
+from studyportal.render.workers import ForkPool, can_fork, worker_count
 from studyportal.search.terms import PageTerms
 
 PREBUILT_TEMPLATE = "sp-prebuilt.html"  # prints page.content as it is: the finished file
@@ -120,6 +120,9 @@ class PrebuiltPages:
         self.cache = cache
         self.parallel = parallel
         self.pop_terms = pop_terms  # the search terms the plugin's on_page_content counted for the page just rendered
+        # Called just before a held page is rendered: what the plugin set up for it in on_page_markdown (its link table)
+        # was overwritten by the pages after it.
+        self.before_render: Callable[[Page], None] = lambda page: None
         self.pages: dict[str, Page] = {}  # src_uri → page, in MkDocs' order
         self.templates: dict[str, str] = {}
         self.keys: dict[str, str] = {}
@@ -157,7 +160,7 @@ class PrebuiltPages:
         processes = worker_count() if self.parallel and can_fork() and len(todo) >= MIN_PARALLEL else 0
         if processes:
             self.workers = processes
-            self.pool = ForkPool(len(todo), lambda i: self._render(self.pages[todo[i]]), processes)
+            self.pool = ForkPool(len(todo), lambda i: self._render_and_keep(self.pages[todo[i]]), processes)
         for page in self.pages.values():  # after forking: workers render with the real templates
             page.meta["template"] = PREBUILT_TEMPLATE
 
@@ -167,10 +170,10 @@ class PrebuiltPages:
         result = self.ready.pop(src, None)
         if result is None:
             got = self.pool.take(self.todo[src]) if self.pool is not None else None
-            result = got if isinstance(got, PageResult) else self._render(page)
+            result = got if isinstance(got, PageResult) else self._render_and_keep(page)
             self.rendered += 1
             if self.cache is not None:
-                self.cache.put(self.keys[src], result)
+                self.cache.used.add(self.keys[src])  # kept by a worker: this build uses it
         for name, level, message in result.logs:
             logging.getLogger(name).log(level, message)
         page.present_anchor_ids = set(result.anchors)
@@ -178,6 +181,13 @@ class PrebuiltPages:
         if result.links_to_anchors and files is not None:
             found = {files.get_file_from_path(s): a for s, a in result.links_to_anchors.items()}
             page.links_to_anchors = {f: a for f, a in found.items() if f is not None}
+        return result
+
+    def _render_and_keep(self, page: Page) -> PageResult:
+        """Render a held page and put it in the cache (a worker does both: the build only writes the file)."""
+        result = self._render(page)
+        if self.cache is not None:
+            self.cache.put(self.keys[page.file.src_uri], result)
         return result
 
     def _render(self, page: Page) -> PageResult:
@@ -203,6 +213,7 @@ class PrebuiltPages:
         try:
             page.meta["template"] = self.templates[src]
             config._current_page = page
+            self.before_render(page)
             Page.render(page, config, files)
             page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
             terms = self.pop_terms()
@@ -244,11 +255,3 @@ class PrebuiltPages:
 def _lookup(files: Any, path: str) -> str | None:
     found = files.get_file_from_path(path)
     return found.url if found is not None else None
-
-
-def empty_output(result: PageResult) -> bool:
-    """A page whose template wrote nothing (MkDocs skips writing it)."""
-    return not result.html
-
-
-__all__ = ["PREBUILT_TEMPLATE", "Failed", "PrebuiltPages", "config_fingerprint", "page_key", "site_key"]

@@ -12,6 +12,7 @@ breaks). Forking needs POSIX; elsewhere :func:`can_fork` is false and the build 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -60,6 +61,7 @@ class ForkPool:
         self._ready: dict[int, Any] = {}
         self.failures: list[str] = []
         self._parent = os.getpid()
+        gc.freeze()  # the build's objects stay out of the workers' garbage collection: its pages of memory stay shared
         for _ in range(processes):
             here, there = ctx.Pipe(duplex=False)
             with warnings.catch_warnings():  # Python 3.12 warns about forking with threads (the build's stdin watcher)
@@ -71,6 +73,7 @@ class ForkPool:
             there.close()
             self._conns.append(here)
             self._pids.append(pid)
+        gc.unfreeze()
 
     def _serve(self, conn: Any, work: Callable[[int], Any]) -> None:
         status = 0

@@ -23,7 +23,7 @@ import numpy as np
 
 from studyportal.kinds import kind_names
 from studyportal.search import codec, tokens
-from studyportal.search.terms import BIGRAM, SHIFT, PageTerms, count_field
+from studyportal.search.terms import BIGRAM_MIN, SHIFT, FieldTerms, PageTerms, count_field
 from studyportal.vocabulary import AUDIENCES
 
 INDEX_DIR = "search/data"  # beside, not over, a hand-written docs/search.md page
@@ -34,7 +34,7 @@ FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("summary", 3.0), ("hea
 K1, B = 1.2, 0.75  # lunr's BM25 parameters
 SHARD_TARGET = 20_000  # bytes of posting strings per postings file, roughly
 TEXT_TARGET = 12_000  # bytes of text per text file, roughly
-_WORD = 1 << 43  # keys of Latin words: this bit and the word's number (Han keys stay below it)
+_WORD = 1 << 40  # keys of Latin words: this bit and the word's number (Han keys are 32-bit)
 
 
 def search_kinds() -> dict[str, str]:
@@ -88,11 +88,11 @@ def settings() -> dict[str, Any]:
     return {**tokens.rules(), "alphabet": codec.ALPHABET, "page": PAGE}
 
 
-def doc_entry(entry: list[Any]) -> list[Any]:
+def doc_entry(entry: list[Any], kinds: list[str] | None = None) -> list[Any]:
     """``[url, title, kind, audiences bit mask, required]`` of ``meta.js`` from :attr:`PageTerms.entry`;
-    trailing zeros left out (most pages are not required)."""
+    trailing zeros left out (most pages are not required). ``kinds``: ``list(search_kinds())``, when known."""
     url, title, kind, audiences, required = entry
-    kinds = list(search_kinds())
+    kinds = kinds or list(search_kinds())
     codes = list(AUDIENCES)
     out = [
         url,
@@ -126,29 +126,46 @@ def index_meta(shards: int, chunk: int, entries: list[list[Any]]) -> dict[str, A
 
 @dataclass
 class _Postings:
-    """Every (term, document) pair of the index, sorted by term then document, with its weight level."""
+    """Every (term, document) pair of the index, grouped by term (documents in increasing order), with its weight level."""
 
     keys: np.ndarray  # distinct term keys, sorted as integers
-    pair_term: np.ndarray  # index into keys
+    starts: np.ndarray  # where each term's pairs begin (one more entry: the end)
     pair_doc: np.ndarray
     level: np.ndarray
 
 
-def _page_keys(page: PageTerms, word_ids: dict[str, int]) -> list[np.ndarray]:
-    """A page's keys per field, Latin words numbered into keys of their own."""
+@dataclass
+class _Kept:
+    """What the builder keeps of a page in memory; its text and terms wait in the builder's temporary file."""
+
+    entry: list[Any]
+    text_bytes: int
+    totals: list[int]  # each field's length (terms, repeats included)
+    text_at: tuple[int, int]  # offset and length of the text's JSON (UTF-8) in the file
+    fields_at: list[tuple[int, int, int]]  # per field: offset, number of keys, bytes per count
+    words: list[dict[str, int]]
+
+    @property
+    def url(self) -> str:
+        return str(self.entry[0])
+
+
+def _page_keys(fields: list[FieldTerms], word_ids: dict[str, int]) -> list[np.ndarray]:
+    """A page's keys per field (int64), Latin words numbered into keys of their own."""
     out = []
-    for ft in page.fields:
+    for ft in fields:
+        keys = ft.keys.astype(np.int64)
         if ft.words:
             ids = np.array([word_ids.setdefault(w, len(word_ids)) for w in ft.words], dtype=np.int64)
-            out.append(np.concatenate([ft.keys, _WORD | ids]))
-        else:
-            out.append(ft.keys)
+            keys = np.concatenate([keys, _WORD | ids])
+        out.append(keys)
     return out
 
 
-def _page_counts(page: PageTerms) -> list[np.ndarray]:
+def _page_counts(fields: list[FieldTerms]) -> list[np.ndarray]:
     return [
-        np.concatenate([ft.counts, np.array(list(ft.words.values()), dtype=np.uint32)]) if ft.words else ft.counts for ft in page.fields
+        np.concatenate([ft.counts.astype(np.uint32), np.array(list(ft.words.values()), dtype=np.uint32)]) if ft.words else ft.counts
+        for ft in fields
     ]
 
 
@@ -160,12 +177,15 @@ def _distinct(a: np.ndarray) -> np.ndarray:
     return a[keep]
 
 
-CHUNK = 256  # pages weighed together: large enough for numpy to pay off, small enough to keep memory low
+CHUNK = 128  # pages weighed together: large enough for numpy to pay off, small enough to keep memory low
 
 
-def _chunk(pages: list[PageTerms], c: int, word_ids: dict[str, int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+Fields = Callable[[_Kept], list[FieldTerms]]
+
+
+def _chunk(pages: list[_Kept], load: Fields, c: int, word_ids: dict[str, int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per field, the keys, counts and page numbers of :data:`CHUNK` pages from page ``c`` on, end to end."""
-    part = pages[c : c + CHUNK]
+    part = [load(p) for p in pages[c : c + CHUNK]]
     keys = [_page_keys(p, word_ids) for p in part]
     counts = [_page_counts(p) for p in part]
     out = []
@@ -181,25 +201,32 @@ def _chunk(pages: list[PageTerms], c: int, word_ids: dict[str, int]) -> list[tup
     return out
 
 
-def _weigh(pages: list[PageTerms], word_ids: dict[str, int]) -> _Postings:
+def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Postings:
     """lunr's field vectors summed over fields, for every page, and their levels.
 
     Same arithmetic, in the same order, as lunr's ``Builder.createFieldVectors`` written out one
     document at a time (``tests/search_reference.py``): idf from the number of (document, field)
     pairs holding the term, ``idf · (k1 + 1)·tf / (norm + tf) · boost`` per field, summed in field order.
-    Pages are taken :data:`CHUNK` at a time (three times: terms, document counts, weights), so nothing
-    is as large as all postings but the final arrays.
+    Pages are taken :data:`CHUNK` at a time (twice: terms and their document counts, then weights) and each
+    chunk's pairs put straight into their place among all pairs, so nothing is as large as all postings
+    but the result; ``load`` reads a page's terms each time (the builder keeps them in a file).
     """
     n = len(pages)
     nf = len(FIELDS)
     starts = range(0, n, CHUNK)
     keys = np.zeros(0, dtype=np.int64)
+    df = np.zeros(0, dtype=np.int64)  # (document, field) pairs holding each key: a key is distinct within a field
     for c in starts:
-        keys = _distinct(np.concatenate([keys, *(k for k, _, _ in _chunk(pages, c, word_ids))]))
-    df = np.zeros(len(keys), dtype=np.int64)
-    for c in starts:
-        for k, _, _ in _chunk(pages, c, word_ids):
-            df += np.bincount(np.searchsorted(keys, k), minlength=len(keys))  # distinct within a page's field
+        chunk_keys = np.sort(np.concatenate([k for k, _, _ in _chunk(pages, load, c, word_ids)]))
+        new = np.ones(len(chunk_keys), dtype=bool)
+        np.not_equal(chunk_keys[1:], chunk_keys[:-1], out=new[1:])
+        found = np.flatnonzero(new)
+        unique, count = chunk_keys[found], np.diff(np.append(found, len(chunk_keys)))
+        merged = _distinct(np.concatenate([keys, unique]))
+        total = np.zeros(len(merged), dtype=np.int64)
+        total[np.searchsorted(merged, keys)] = df
+        total[np.searchsorted(merged, unique)] += count
+        keys, df = merged, total
     # idf from Python's own log (numpy's may differ in the last bit), once per distinct document count.
     distinct = _distinct(df)
     idf_table = np.array([math.log(1 + abs((n - int(c) + 0.5) / (int(c) + 0.5))) for c in distinct], dtype=np.float64)
@@ -208,14 +235,14 @@ def _weigh(pages: list[PageTerms], word_ids: dict[str, int]) -> _Postings:
     k1p = K1 + 1
     norms = []
     for f in range(nf):
-        lengths = [p.fields[f].total() for p in pages]
+        lengths = [p.totals[f] for p in pages]
         avg = (sum(lengths) / n if n else 0.0) or 1.0
         norms.append(np.array([K1 * (1 - B + B * (ln / avg)) for ln in lengths], dtype=np.float64))
     bounds = np.array(codec.LEVEL_BOUNDS)
-    out_terms, out_docs, out_levels = [], [], []
     t = max(len(keys), 1)
+    chunks = []  # per chunk: terms, documents, levels of its pairs, by document then term
     for c in starts:
-        fields = _chunk(pages, c, word_ids)
+        fields = _chunk(pages, load, c, word_ids)
         terms = [np.searchsorted(keys, k) for k, _, _ in fields]
         codes = np.concatenate([fd.astype(np.int64) * t + tm for (_, _, fd), tm in zip(fields, terms, strict=True)])
         parts = [
@@ -235,71 +262,100 @@ def _weigh(pages: list[PageTerms], word_ids: dict[str, int]) -> _Postings:
             more = run > k
             weight[more] += x[first[more] + k]
         codes = codes[first]
-        out_terms.append((codes % t).astype(np.int32))
-        out_docs.append((codes // t).astype(np.int32))
-        out_levels.append(np.searchsorted(bounds, weight, side="right").astype(np.uint8))
-    pair_term = np.concatenate(out_terms) if out_terms else np.zeros(0, np.int32)
-    del out_terms
-    order = np.argsort(pair_term, kind="stable")  # by term, documents still in increasing order
-    pair_term = pair_term[order]
-    pair_doc = (np.concatenate(out_docs) if out_docs else np.zeros(0, np.int32))[order]
-    del out_docs
-    level = (np.concatenate(out_levels) if out_levels else np.zeros(0, np.uint8))[order]
-    return _Postings(keys, pair_term, pair_doc, level)
+        levels = np.searchsorted(bounds, weight, side="right").astype(np.uint8)
+        chunks.append(((codes % t).astype(np.int32), (codes // t).astype(np.int32), levels))
+    # Group the pairs by term: a term's pairs of earlier chunks (earlier documents) come first.
+    per_term = np.zeros(len(keys), dtype=np.int64)
+    for terms, _, _ in chunks:
+        per_term += np.bincount(terms, minlength=len(keys))
+    term_start = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(per_term, out=term_start[1:])
+    total = int(term_start[-1])
+    pair_doc = np.empty(total, dtype=np.int32)
+    level = np.empty(total, dtype=np.uint8)
+    filled = term_start[:-1].copy()
+    while chunks:
+        terms, docs, levels = chunks.pop(0)
+        order = np.argsort(terms, kind="stable")  # by term, documents still in increasing order
+        terms = terms[order]
+        head = np.ones(len(terms), dtype=bool)
+        np.not_equal(terms[1:], terms[:-1], out=head[1:])
+        first = np.flatnonzero(head)
+        rank = np.arange(len(terms)) - np.repeat(first, np.diff(np.append(first, len(terms))))
+        where = filled[terms] + rank
+        pair_doc[where] = docs[order]
+        level[where] = levels[order]
+        filled[terms[first]] += np.diff(np.append(first, len(terms)))
+    return _Postings(keys, term_start, pair_doc, level)
+
+
+ENCODE_BLOCK = 1 << 18  # pairs encoded at a time
 
 
 def _encode(post: _Postings) -> tuple[str, np.ndarray]:
     """All posting strings end to end (``codec.PostingsEncoder``'s format) and where each term's string starts."""
-    m = len(post.pair_doc)
-    first = np.ones(m, dtype=bool)
-    first[1:] = post.pair_term[1:] != post.pair_term[:-1]
-    gap = np.empty(m, dtype=np.int32)
-    gap[:1] = post.pair_doc[:1]
-    np.subtract(post.pair_doc[1:], post.pair_doc[:-1] + 1, out=gap[1:])
-    gap[first] = post.pair_doc[first]  # the first document of a term counts from -1
-    digits = np.ones(m, dtype=np.int8)
-    for bits in range(5, 31, 5):
-        more = gap >= (1 << bits)
-        if not more.any():
-            break
-        digits += more
-    at = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(digits + 1, out=at[1:])
     alphabet = np.frombuffer(codec.ALPHABET.encode("ascii"), dtype=np.uint8)
-    out = np.empty(int(at[-1]), dtype=np.uint8)
-    for j in range(int(digits.max()) if m else 0):
-        has = np.flatnonzero(digits > j)
-        value = (gap[has] >> (5 * j)) & 31
-        value[digits[has] - 1 > j] += 32  # more digits follow
-        out[at[has] + j] = alphabet[value]
-    out[at[:-1] + digits] = alphabet[post.level]
-    bounds = np.append(at[np.flatnonzero(first)], at[-1])
-    return out.tobytes().decode("ascii"), bounds
+    m = len(post.pair_doc)
+    first = np.zeros(m, dtype=bool)
+    first[post.starts[:-1][post.starts[:-1] < m]] = True
+    pieces: list[str] = []
+    term_at = post.starts.copy()  # where each term's string starts: first the number of its first pair
+    done = 0
+    for lo in range(0, m, ENCODE_BLOCK):
+        hi = min(m, lo + ENCODE_BLOCK)
+        doc = post.pair_doc[lo:hi]
+        gap = np.empty(hi - lo, dtype=np.int32)
+        gap[0] = post.pair_doc[lo] - (post.pair_doc[lo - 1] if lo else -1) - 1
+        np.subtract(doc[1:], doc[:-1] + 1, out=gap[1:])
+        head = first[lo:hi]
+        gap[head] = doc[head]  # a term's first document counts from -1
+        digits = np.ones(hi - lo, dtype=np.int8)
+        for bits in range(5, 31, 5):
+            more = gap >= (1 << bits)
+            if not more.any():
+                break
+            digits += more
+        at = np.zeros(hi - lo + 1, dtype=np.int64)
+        np.cumsum(digits + 1, out=at[1:])
+        out = np.empty(int(at[-1]), dtype=np.uint8)
+        for j in range(int(digits.max())):
+            has = np.flatnonzero(digits > j)
+            value = (gap[has] >> (5 * j)) & 31
+            value[digits[has] - 1 > j] += 32  # more digits follow
+            out[at[has] + j] = alphabet[value]
+        out[at[:-1] + digits] = alphabet[post.level[lo:hi]]
+        inside = (post.starts >= lo) & (post.starts < hi)
+        term_at[inside] = done + at[post.starts[inside] - lo]
+        done += int(at[-1])
+        pieces.append(out.tobytes().decode("ascii"))
+    term_at[post.starts >= m] = done
+    return "".join(pieces), term_at
 
 
 def _term_texts(keys: np.ndarray, words: list[str]) -> list[str]:
-    """The term each key stands for."""
-    han = keys[keys < _WORD]
-    pairs = np.zeros((len(han), 2), dtype="<u4")
-    bigram = (han & BIGRAM) != 0
-    pairs[:, 0] = np.where(bigram, (han >> SHIFT) & 0x1FFFFF, han)
-    pairs[:, 1] = np.where(bigram, han & 0x1FFFFF, 0)
-    texts = pairs.view("<U2").ravel().tolist() if len(han) else []
-    return texts + [words[int(k & (_WORD - 1))] for k in keys[keys >= _WORD]]
+    """The term each key stands for, in the order of ``keys``."""
+    pairs = np.zeros((len(keys), 2), dtype="<u4")
+    bigram = (keys >= BIGRAM_MIN) & (keys < _WORD)
+    pairs[:, 0] = np.where(bigram, keys >> SHIFT, keys & 0xFFFF)
+    pairs[:, 1] = np.where(bigram, keys & 0xFFFF, 0)
+    texts = pairs.view("<U2").ravel().tolist() if len(keys) else []
+    for i in np.flatnonzero(keys >= _WORD).tolist():
+        texts[i] = words[int(keys[i] & (_WORD - 1))]
+    return texts
 
 
-def _shards_of(keys: np.ndarray, texts: list[str], shards: int) -> np.ndarray:
+def _shards_of(keys: np.ndarray, words: list[str], shards: int) -> np.ndarray:
     """``codec.shard_of`` of every term (FNV-1a over its code points), Han terms at once."""
     han = keys < _WORD
     out = np.empty(len(keys), dtype=np.int64)
     k = keys[han]
     prime, mask = 0x01000193, 0xFFFFFFFF
-    bigram = (k & BIGRAM) != 0
-    h = ((0x811C9DC5 ^ np.where(bigram, (k >> SHIFT) & 0x1FFFFF, k)) * prime) & mask
-    h2 = ((h ^ (k & 0x1FFFFF)) * prime) & mask
+    bigram = k >= BIGRAM_MIN
+    h = ((0x811C9DC5 ^ np.where(bigram, k >> SHIFT, k)) * prime) & mask
+    h2 = ((h ^ (k & 0xFFFF)) * prime) & mask
     out[han] = np.where(bigram, h2, h) % shards
     for i in np.flatnonzero(~han):
-        out[i] = codec.shard_of(texts[i], shards)
+        out[i] = codec.shard_of(words[int(keys[i] & (_WORD - 1))], shards)
     return out
 
 
@@ -307,9 +363,10 @@ class IndexBuilder:
     """Collects pages during the build and writes ``search/data/`` into the site."""
 
     def __init__(self) -> None:
-        self.pages: list[PageTerms] = []
+        self.pages: list[_Kept] = []
         self.seconds = 0.0  # time spent on search during the build, for the build log
-        # Pages' texts wait in a temporary file until the index is written: a build keeps no page's text in memory.
+        # Pages' texts and terms wait in a temporary file until the index is written: the build keeps
+        # neither in memory (a page's terms are read back three times while the index is weighed).
         self._spool: Any = None
 
     def add(self, doc: SearchDoc) -> None:
@@ -322,17 +379,32 @@ class IndexBuilder:
         """Keep a page whose terms were counted elsewhere (a rendering process, the build cache)."""
         if self._spool is None:
             self._spool = tempfile.TemporaryFile()
-        data = terms.text.encode("utf-8", "surrogatepass")
         at = self._spool.seek(0, os.SEEK_END)
-        self._spool.write(data)
-        self.pages.append(PageTerms(terms.entry, "", terms.text_bytes, terms.fields, (at, len(data))))
+        text = terms.text.encode("utf-8", "surrogatepass")
+        self._spool.write(text)
+        where, fields_at = at + len(text), []
+        for ft in terms.fields:
+            keys, counts = ft.keys.astype("<u4").tobytes(), ft.counts.tobytes()
+            self._spool.write(keys + counts)
+            fields_at.append((where, len(ft.keys), ft.counts.dtype.itemsize))
+            where += len(keys) + len(counts)
+        totals = [ft.total() for ft in terms.fields]
+        self.pages.append(_Kept(terms.entry, terms.text_bytes, totals, (at, len(text)), fields_at, [ft.words for ft in terms.fields]))
 
-    def _text(self, page: PageTerms) -> str:
-        if page.spooled is None:
-            return page.text
-        at, size = page.spooled
+    def _text(self, page: _Kept) -> str:
+        at, size = page.text_at
         self._spool.seek(at)
         return self._spool.read(size).decode("utf-8", "surrogatepass")
+
+    def _fields(self, page: _Kept) -> list[FieldTerms]:
+        out = []
+        for (at, n, size), words in zip(page.fields_at, page.words, strict=True):
+            self._spool.seek(at)
+            data = self._spool.read(n * (4 + size))
+            keys = np.frombuffer(data, dtype="<u4", count=n)
+            counts = np.frombuffer(data, dtype=np.uint16 if size == 2 else np.uint32, count=n, offset=4 * n)
+            out.append(FieldTerms(keys, counts, words))
+        return out
 
     def build(self) -> BuiltIndex:
         """All index files, deterministic for the same pages (in any order)."""
@@ -345,40 +417,45 @@ class IndexBuilder:
         """Make the index files one after the other, handing each to ``emit(path, text)``."""
         pages = sorted(self.pages, key=lambda p: p.url)
         word_ids: dict[str, int] = {}
-        post = _weigh(pages, word_ids)
+        post = _weigh(pages, self._fields, word_ids)
+        words = list(word_ids)
         strings, bounds = _encode(post)
-        keys, terms, postings = post.keys, len(post.keys), len(post.pair_doc)
+        keys, postings = post.keys, len(post.pair_doc)
         del post
-        texts = _term_texts(keys, list(word_ids))
-        text_len = np.array([len(t) for t in texts], dtype=np.int64)
+        han = keys < _WORD
+        bigram = han & (keys >= BIGRAM_MIN)
+        text_len = np.where(han, np.where(bigram, 2, 1), 0)
+        text_len[~han] = [len(words[int(k & (_WORD - 1))]) for k in keys[~han]]
         total = int((text_len * 3 + np.diff(bounds) + 6).sum())
         shards = 1
         while shards < 4096 and total / shards > SHARD_TARGET:
             shards *= 2
         # Terms in string order: Latin words (ASCII) before every Han term; Han terms by code points,
         # a character before the bigrams it starts.
-        han = keys < _WORD
-        bigram = (keys & BIGRAM) != 0
-        first_cp = np.where(bigram, (keys >> SHIFT) & 0x1FFFFF, keys & 0x1FFFFF)
-        second = np.where(bigram, (keys & 0x1FFFFF) + 1, 0)
-        han_order = np.flatnonzero(han)[np.argsort((first_cp[han] << 22) | second[han], kind="stable")]
-        word_order = sorted(np.flatnonzero(~han).tolist(), key=lambda i: texts[i])
+        first_cp = np.where(bigram, keys >> SHIFT, keys)
+        second = np.where(bigram, (keys & 0xFFFF) + 1, 0)
+        han_order = np.flatnonzero(han)[np.argsort((first_cp[han] << 17) | second[han], kind="stable")]
+        word_order = sorted(np.flatnonzero(~han).tolist(), key=lambda i: words[int(keys[i] & (_WORD - 1))])
         order = np.concatenate([np.array(word_order, dtype=np.int64), han_order])
-        shard = _shards_of(keys, texts, shards)[order]
+        shard = _shards_of(keys, words, shards)[order]
         by_shard = order[np.argsort(shard, kind="stable")]  # shard after shard, terms in string order within each
         shard_start = np.searchsorted(np.sort(shard), np.arange(shards + 1))
-        starts = bounds.tolist()
+        del order, shard
 
         avg_text = sum(p.text_bytes for p in pages) / max(1, len(pages))
         chunk = max(1, min(64, round(TEXT_TARGET / max(avg_text, 1))))
-        entries = [doc_entry(p.entry) for p in pages]
+        kinds = list(search_kinds())
+        entries = [doc_entry(p.entry, kinds) for p in pages]
         emit(f"{INDEX_DIR}/meta.js", codec.to_script("m", 0, index_meta(shards, chunk, entries)))
         for k in range(shards):
-            ids = by_shard[shard_start[k] : shard_start[k + 1]].tolist()
-            emit(f"{INDEX_DIR}/p/{k}.js", codec.plain_object_script("p", k, [(texts[i], strings[starts[i] : starts[i + 1]]) for i in ids]))
+            ids = by_shard[shard_start[k] : shard_start[k + 1]]
+            texts = _term_texts(keys[ids], words)
+            spans = zip(bounds[ids].tolist(), bounds[ids + 1].tolist(), strict=True)
+            items = [(t, strings[a:b]) for t, (a, b) in zip(texts, spans, strict=True)]
+            emit(f"{INDEX_DIR}/p/{k}.js", codec.plain_object_script("p", k, items))
         for k in range(0, len(pages), chunk):
             emit(f"{INDEX_DIR}/t/{k // chunk}.js", codec.list_script("t", k // chunk, [self._text(p) for p in pages[k : k + chunk]]))
-        return BuiltIndex({}, len(pages), terms, postings, shards)
+        return BuiltIndex({}, len(pages), len(keys), postings, shards)
 
     def write(self, site_dir: Path) -> BuiltIndex:
         """Replace ``site_dir/search/data/`` with the freshly built index; returns its figures (``files`` left empty)."""

@@ -2,9 +2,10 @@
 
 The token rule is :func:`studyportal.search.tokens.term_counts` (every Han character, every bigram of a
 Han run, every Latin word of at most ``MAX_WORD`` letters, after folding); this module applies the
-same rule to a whole field at once. A Han term becomes an integer key (a character is its code point,
-a bigram ``1 << 42 | first << 21 | second``), so a page's terms are two small arrays instead of
-thousands of strings; Latin words, rare in Chinese materials, stay strings. :class:`PageTerms` is
+same rule to a whole field at once. Han characters all lie in the Basic Multilingual Plane, so a Han
+term is a 32-bit key — a character its code point (below 2¹⁶), a bigram ``first << 16 | second`` (at
+least ``0x3400 << 16``) — and a page's terms are two small arrays instead of thousands of strings;
+Latin words, rare in Chinese materials, stay strings. :class:`PageTerms` is
 what a rendering process sends to the build, and what the build cache keeps of a page for search.
 """
 
@@ -20,21 +21,21 @@ import numpy as np
 
 from studyportal.search.tokens import FOLD_RANGES, HAN_BLOCKS, MAX_WORD
 
-BIGRAM = 1 << 42
-SHIFT = 21
+SHIFT = 16
+BIGRAM_MIN = 1 << SHIFT  # keys from here on are bigrams
 FIELD_COUNT = 4  # title, summary, headings, body (index.FIELDS)
 _LATIN = re.compile("[0-9a-z]+")
 _ALNUM_TO_FOLD = re.compile("[A-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_EMPTY_KEYS = np.zeros(0, dtype=np.int64)
-_EMPTY_COUNTS = np.zeros(0, dtype=np.uint32)
+_EMPTY_KEYS = np.zeros(0, dtype=np.uint32)
+_EMPTY_COUNTS = np.zeros(0, dtype=np.uint16)
 
 
 @dataclass
 class FieldTerms:
     """The terms of one field: Han keys (sorted, distinct) with their counts, and Latin words with theirs."""
 
-    keys: np.ndarray  # int64
-    counts: np.ndarray  # uint32, same length
+    keys: np.ndarray  # uint32
+    counts: np.ndarray  # same length: uint16, or uint32 when a term occurs more than 65,535 times
     words: dict[str, int]
 
     def total(self) -> int:
@@ -71,17 +72,19 @@ def count_field(text: str) -> FieldTerms:
         folded = cps.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
     han = _IS_HAN[np.minimum(cps, _LAST)]
     pairs = han[:-1] & han[1:]
-    keys = np.concatenate([cps[han], BIGRAM | (cps[:-1][pairs] << SHIFT) | cps[1:][pairs]])
+    keys = np.concatenate([cps[han], (cps[:-1][pairs] << SHIFT) | cps[1:][pairs]])
     unique, counts = np.unique(keys, return_counts=True)
     words = Counter(w for w in _LATIN.findall(folded) if len(w) <= MAX_WORD)
-    return FieldTerms(unique, counts.astype(np.uint32), dict(words))
+    return FieldTerms(unique.astype(np.uint32), _narrow(counts), dict(words))
+
+
+def _narrow(counts: np.ndarray) -> np.ndarray:
+    return counts.astype(np.uint16 if not len(counts) or counts.max() <= 0xFFFF else np.uint32)
 
 
 def key_text(key: int) -> str:
     """The term a Han key stands for."""
-    if key & BIGRAM:
-        return chr((key >> SHIFT) & 0x1FFFFF) + chr(key & 0x1FFFFF)
-    return chr(key)
+    return chr(key >> SHIFT) + chr(key & 0xFFFF) if key >= BIGRAM_MIN else chr(key)
 
 
 @dataclass
@@ -96,7 +99,6 @@ class PageTerms:
     text: str
     text_bytes: int
     fields: list[FieldTerms]
-    spooled: tuple[int, int] | None = None  # where the index builder keeps the text meanwhile (offset, length)
 
     @property
     def url(self) -> str:
@@ -108,9 +110,9 @@ class PageTerms:
             "entry": self.entry,
             "text": self.text,
             "text_bytes": self.text_bytes,
-            "fields": [[len(f.keys), f.words] for f in self.fields],
+            "fields": [[len(f.keys), f.counts.dtype.itemsize, f.words] for f in self.fields],
         }
-        blob = b"".join(f.keys.astype("<i8").tobytes() + f.counts.astype("<u4").tobytes() for f in self.fields)
+        blob = b"".join(f.keys.astype("<u4").tobytes() + f.counts.astype(f"<u{f.counts.dtype.itemsize}").tobytes() for f in self.fields)
         return json.dumps(head, ensure_ascii=False, separators=(",", ":")), blob
 
     @classmethod
@@ -119,13 +121,13 @@ class PageTerms:
         head = json.loads(head_text)
         fields: list[FieldTerms] = []
         at = 0
-        for n, words in head["fields"]:
-            if not isinstance(n, int) or n < 0 or not isinstance(words, dict):
+        for n, size, words in head["fields"]:
+            if not isinstance(n, int) or n < 0 or size not in (2, 4) or not isinstance(words, dict):
                 raise ValueError("bad field")
-            keys = np.frombuffer(blob, dtype="<i8", count=n, offset=at).astype(np.int64)
-            at += 8 * n
-            counts = np.frombuffer(blob, dtype="<u4", count=n, offset=at).astype(np.uint32)
+            keys = np.frombuffer(blob, dtype="<u4", count=n, offset=at).astype(np.uint32)
             at += 4 * n
+            counts = np.frombuffer(blob, dtype=f"<u{size}", count=n, offset=at).astype(np.uint16 if size == 2 else np.uint32)
+            at += size * n
             if not all(isinstance(w, str) and isinstance(c, int) for w, c in words.items()):
                 raise ValueError("bad words")
             fields.append(FieldTerms(keys, counts, words))
