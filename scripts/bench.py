@@ -174,7 +174,9 @@ def measure(n: int, corpus: Path, work: Path, repeat: int, default_max: int) -> 
         return max(r[field] for r in runs[key]) / 2**20
 
     stock = min(med("prune"), med("default")) if runs["default"] else med("prune")
+    pages = [p.stat().st_size / 1024 for p in (work / "site-portal").glob("materials/*/index.html")]
     return {
+        "page_kb": (statistics.median(pages), max(pages)) if pages else (0.0, 0.0),
         "n": n,
         "runs": repeat,
         "cold": med("cold"),
@@ -208,6 +210,7 @@ def print_table(rows: list[dict]) -> None:
         f"N = {r['n']}: prune {r['prune']:.1f} s"
         + (f", default {r['default']:.1f} s" if r["default"] == r["default"] else "")
         + f", CPU portal {r['cold_cpu']:.0f} s vs stock {r['stock_cpu']:.0f} s"
+        + f", material page median {r['page_kb'][0]:.1f} KB, max {r['page_kb'][1]:.1f} KB"
         for r in rows
     )
     print(f"\nMedians of {rows[0]['runs']} interleaved rounds. Stock: {details}.")
