@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -232,3 +233,37 @@ def cli_results(site: Path, query: str, *, audience=None, kind=None, reader=None
     result = run_search(site, *args)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["results"]
+
+
+# --- commands in a fresh environment (a new venv, a CI runner, pre-commit) -------------------------------------------
+
+# What would make a child see this checkout or this machine's CI and signing settings instead of its own venv.
+_NOT_INHERITED = {
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONUSERBASE",
+    "VIRTUAL_ENV",
+    "PRE_COMMIT_HOME",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "GITEA_ACTIONS",
+    "STUDYPORTAL_SIGNING_KEY",
+}
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without what would leak into a child's own Python, plus ``extra``."""
+    kept = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
+    return {**kept, "NO_MKDOCS_2_WARNING": "1", **extra}
+
+
+def run_in(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run ``cmd`` and capture its output as text."""
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+
+
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    """``result``, asserting it succeeded (its command and output in the message otherwise)."""
+    assert result.returncode == 0, f"{result.args}\n{result.stdout}\n{result.stderr}"
+    return result

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ import pytest
 import yaml
 
 from studyportal.bundle.signing import generate_keys
-from tests.helpers import ROOT, serve, write
+from tests.helpers import ROOT, clean_env, ok, run_in, serve, write
 
 GITHUB, GITEA, GITLAB = ".github/workflows/portal.yml", ".gitea/workflows/portal.yml", ".gitlab-ci.yml"
 HOSTS = (GITHUB, GITEA, GITLAB)
@@ -180,30 +179,16 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> Tools:
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "studyportal", source / "studyportal", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     env = clean_env()
-    ok(run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)], base, env))
+    ok(run_in([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)], base, env))
     (wheel,) = (base / "dist").glob("studyportal-*.whl")
-    ok(run([sys.executable, "-m", "venv", str(base / "runner")], base, env))
+    ok(run_in([sys.executable, "-m", "venv", str(base / "runner")], base, env))
     env["PATH"] = f"{base / 'runner' / 'bin'}{os.pathsep}{env['PATH']}"
     return Tools(wheel, env)
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    drop = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "GITHUB_ACTIONS", "GITLAB_CI", "GITEA_ACTIONS", "STUDYPORTAL_SIGNING_KEY"}
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, "NO_MKDOCS_2_WARNING": "1", **extra}
-
-
-def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=900)
-
-
-def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert result.returncode == 0, f"{result.args}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
 def init_portal(where: Path) -> Path:
     """``studyportal init`` from this source tree (the runner's venv has no studyportal until the CI file installs it)."""
-    ok(run([sys.executable, "-m", "studyportal.cli", "init", "portal"], where, clean_env(PYTHONPATH=str(ROOT))))
+    ok(run_in([sys.executable, "-m", "studyportal.cli", "init", "portal"], where, clean_env(PYTHONPATH=str(ROOT))))
     return where / "portal"
 
 
@@ -212,19 +197,19 @@ def county_repository(where: Path, tools: Tools) -> Path:
     portal = init_portal(where)
     (portal / "wheels").mkdir()
     shutil.copy(tools.wheel, portal / "wheels")
-    ok(run(["git", "init", "-q", "-b", "main"], portal, tools.env))
+    ok(run_in(["git", "init", "-q", "-b", "main"], portal, tools.env))
     commit(portal, tools, "新建门户")
     return portal
 
 
 def commit(portal: Path, tools: Tools, message: str) -> None:
-    ok(run(["git", "add", "-A"], portal, tools.env))
-    ok(run([*GIT, "commit", "-q", "-m", message], portal, tools.env))
+    ok(run_in(["git", "add", "-A"], portal, tools.env))
+    ok(run_in([*GIT, "commit", "-q", "-m", message], portal, tools.env))
 
 
 def fresh_checkout(portal: Path, tools: Tools) -> None:
     """What a runner starts from: the committed files only (no site/, dist/, previous/ of an earlier run)."""
-    ok(run(["git", "clean", "-q", "-fdx"], portal, tools.env))
+    ok(run_in(["git", "clean", "-q", "-fdx"], portal, tools.env))
 
 
 @dataclass
@@ -266,7 +251,7 @@ def run_job(host: str, job: Job, portal: Path, tools: Tools, tmp: Path, site_url
         for name, value in step.env.items():
             value = EXPRESSION.sub(lambda m: expressions[m.group(1)], value)  # an unknown expression is a KeyError
             env[name] = Template(value).safe_substitute(env) if host == GITLAB else value
-        result = run(["bash", "-eo", "pipefail", "-c", step.script], portal, env)
+        result = run_in(["bash", "-eo", "pipefail", "-c", step.script], portal, env)
         output.append(result.stdout + result.stderr)
         done.append(step.label)
         if result.returncode != 0:

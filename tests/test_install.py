@@ -9,6 +9,7 @@ a non-empty folder, and a county's ``overrides/`` and ``docs/`` winning over wha
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -25,7 +26,7 @@ import yaml
 from studyportal.bundle.make import make_bundle
 from studyportal.portal_init import tool_version
 from studyportal.render.shipped import SITE_CSS, THEME_DIR, theme_dirs
-from tests.helpers import ROOT, build_site, material_text, write
+from tests.helpers import ROOT, build_site, clean_env, material_text, ok, run_in, write
 
 CSP = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self';"
 NEW_MATERIAL = material_text(
@@ -61,18 +62,7 @@ if _REPO and _LOG:
 """
 
 
-def _clean_env(**extra: str) -> dict[str, str]:
-    drop = {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV"}
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, "NO_MKDOCS_2_WARNING": "1", **extra}
-
-
-def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
-
-
-def _ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert result.returncode == 0, f"{result.args}\n{result.stdout}\n{result.stderr}"
-    return result
+_run = functools.partial(run_in, timeout=600)
 
 
 # --- the wheel in a fresh venv --------------------------------------------------------------------
@@ -86,7 +76,7 @@ class Venv:
         self.bin = root / ("Scripts" if os.name == "nt" else "bin")
         self.python = self.bin / "python"
         path = f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}"
-        self.env = _clean_env(PATH=path, SP_TEST_FORBIDDEN=str(ROOT), SP_TEST_OPEN_LOG=str(log))
+        self.env = clean_env(PATH=path, SP_TEST_FORBIDDEN=str(ROOT), SP_TEST_OPEN_LOG=str(log))
 
     def run(self, *args: str, cwd: Path) -> subprocess.CompletedProcess:
         return _run([str(self.bin / "studyportal"), *args], cwd, self.env)
@@ -107,13 +97,13 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "studyportal", source / "studyportal", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    env = _clean_env()
-    _ok(_run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)], base, env))
+    env = clean_env()
+    ok(_run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)], base, env))
     (wheel,) = (base / "dist").glob("studyportal-*.whl")
-    _ok(_run([sys.executable, "-m", "venv", str(base / "venv")], base, env))
+    ok(_run([sys.executable, "-m", "venv", str(base / "venv")], base, env))
     v = Venv(base / "venv", wheel, base / "repository-files-used.log")
-    _ok(_run([str(v.python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], base, env))
-    purelib = _ok(_run([str(v.python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], base, env)).stdout.strip()
+    ok(_run([str(v.python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], base, env))
+    purelib = ok(_run([str(v.python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], base, env)).stdout.strip()
     (Path(purelib) / "sp_test_audit.py").write_text(AUDIT_HOOK, encoding="utf-8")
     (Path(purelib) / "sp_test_audit.pth").write_text("import sp_test_audit\n", encoding="utf-8")
     print(f"\nwheel + venv + install: {time.monotonic() - started:.1f} s")
@@ -140,17 +130,17 @@ def test_the_wheel_carries_templates_styles_scripts_help_and_starter(venv):
 def test_a_new_portal_from_the_wheel_checks_builds_bundles_and_takes_county_overrides(venv, tmp_path):
     started = time.monotonic()
     assert not tmp_path.is_relative_to(ROOT)
-    where = _ok(_run([str(venv.python), "-c", _WHERE], tmp_path, venv.env)).stdout
+    where = ok(_run([str(venv.python), "-c", _WHERE], tmp_path, venv.env)).stdout
     paths = json.loads(where)
     for name in ("studyportal", "theme", "plugin", "css"):
         assert Path(paths[name]).is_relative_to(venv.root), (name, paths[name])
     assert not any(p and Path(p).resolve().is_relative_to(ROOT) for p in paths["sys_path"]), paths["sys_path"]
     # The hook is live: a deliberate read of a repository file is recorded (then forgotten).
-    _ok(_run([str(venv.python), "-c", f"open({str(ROOT / 'pyproject.toml')!r}).close()"], tmp_path, venv.env))
+    ok(_run([str(venv.python), "-c", f"open({str(ROOT / 'pyproject.toml')!r}).close()"], tmp_path, venv.env))
     assert venv.repository_files_used() == [f"open {ROOT / 'pyproject.toml'}"]
     venv.log.unlink()
 
-    init = _ok(venv.run("init", "portal", cwd=tmp_path))
+    init = ok(venv.run("init", "portal", cwd=tmp_path))
     assert "studyportal check" in init.stdout and "studyportal build" in init.stdout
     portal = tmp_path / "portal"
     assert (portal / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == f"studyportal=={tool_version()}"
@@ -160,9 +150,9 @@ def test_a_new_portal_from_the_wheel_checks_builds_bundles_and_takes_county_over
         assert (portal / name).read_text(encoding="utf-8") == shipped, name
         assert yaml.safe_load(shipped), name
     write(portal / "materials", "jishu/shouji-xuexi.md", NEW_MATERIAL)
-    check = _ok(venv.run("check", cwd=portal))
+    check = ok(venv.run("check", cwd=portal))
     assert "5 个材料、3 个课程" in check.stdout and "warning" not in check.stdout + check.stderr
-    _ok(venv.run("build", cwd=portal))
+    ok(venv.run("build", cwd=portal))
     site = portal / "site"
     page = (site / "materials" / "shouji-xuexi" / "index.html").read_text(encoding="utf-8")
     assert '<header class="sp-header"' in page and "用手机参加支部学习" in page  # the package's material template
@@ -174,7 +164,7 @@ def test_a_new_portal_from_the_wheel_checks_builds_bundles_and_takes_county_over
         assert (site / help_page / "index.html").is_file(), help_page
     assert "××县党员学习资料门户" in (site / "index.html").read_text(encoding="utf-8")
 
-    bundled = _ok(venv.run("bundle", "-o", "dist", cwd=portal))
+    bundled = ok(venv.run("bundle", "-o", "dist", cwd=portal))
     (zipped,) = (portal / "dist").glob("*.zip")
     with zipfile.ZipFile(zipped) as z:
         names = z.namelist()
@@ -188,7 +178,7 @@ def test_a_new_portal_from_the_wheel_checks_builds_bundles_and_takes_county_over
     config.write_text(config.read_text(encoding="utf-8").replace("# custom_dir: overrides", "custom_dir: overrides"), encoding="utf-8")
     write(portal / "overrides" / "partials", "copyright.html", COUNTY_FOOTER)
     write(portal / "overrides", "sp-home.html", COUNTY_HOME)
-    _ok(venv.run("build", cwd=portal))
+    ok(venv.run("build", cwd=portal))
     home = (site / "index.html").read_text(encoding="utf-8")
     page = (site / "materials" / "shouji-xuexi" / "index.html").read_text(encoding="utf-8")
     assert '<h1 class="county-home">本县首页</h1>' in home and "sp-who" not in home and CSP in home
@@ -213,11 +203,11 @@ print(json.dumps({"studyportal": studyportal.__file__, "theme": str(shipped.THEM
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return _run([sys.executable, "-m", "studyportal.cli", *args], cwd, _clean_env(PYTHONPATH=str(ROOT)))
+    return _run([sys.executable, "-m", "studyportal.cli", *args], cwd, clean_env(PYTHONPATH=str(ROOT)))
 
 
 def test_init_writes_a_portal_that_checks_clean(tmp_path):
-    result = _ok(_cli("init", "portal", cwd=tmp_path))
+    result = ok(_cli("init", "portal", cwd=tmp_path))
     portal = tmp_path / "portal"
     assert "cd portal" in result.stdout
     config = yaml.load((portal / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.UnsafeLoader)
@@ -254,7 +244,7 @@ def test_init_refuses_a_non_empty_folder(tmp_path):
     assert refused.returncode == 1 and "不是文件夹" in refused.stderr
     # An empty clone of the county's new Git repository is a fine place for a portal.
     (tmp_path / "clone" / ".git").mkdir(parents=True)
-    _ok(_cli("init", ".", cwd=tmp_path / "clone"))
+    ok(_cli("init", ".", cwd=tmp_path / "clone"))
     assert (tmp_path / "clone" / "mkdocs.yml").is_file()
 
 
@@ -267,7 +257,7 @@ def test_the_package_templates_sit_between_the_county_overrides_and_material():
 
 @pytest.mark.slow
 def test_county_overrides_and_pages_win_and_bundles_build_with_them(tmp_path):
-    _ok(_cli("init", "portal", cwd=tmp_path))
+    ok(_cli("init", "portal", cwd=tmp_path))
     portal = tmp_path / "portal"
     config = portal / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("# custom_dir: overrides", "custom_dir: overrides"), encoding="utf-8")

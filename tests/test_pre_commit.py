@@ -13,14 +13,13 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.helpers import ROOT, write
+from tests.helpers import ROOT, clean_env, ok, run_in, write
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 STARTER_CONFIG = ROOT / "studyportal" / "starter" / ".pre-commit-config.yaml"
@@ -43,22 +42,8 @@ def hook() -> dict:
     return only
 
 
-def env(**extra: str) -> dict[str, str]:
-    drop = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PRE_COMMIT_HOME"}
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, "NO_MKDOCS_2_WARNING": "1", **extra}
-
-
-def run(cmd: list[str], cwd: Path, environ: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True, encoding="utf-8", timeout=900)
-
-
-def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert result.returncode == 0, f"{result.args}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
 def new_portal(where: Path) -> Path:
-    ok(run([sys.executable, "-m", "studyportal.cli", "init", "portal"], where, env(PYTHONPATH=str(ROOT))))
+    ok(run_in([sys.executable, "-m", "studyportal.cli", "init", "portal"], where, clean_env(PYTHONPATH=str(ROOT))))
     portal = where / "portal"
     write(portal / "materials", "dangke/tu.png", b"\x89PNG\r\n\x1a\n")
     return portal
@@ -85,25 +70,25 @@ def test_the_hook_and_the_starter_config_run_the_same_check_on_materials_and_cur
 def test_the_entry_passes_good_changes_and_names_the_bad_file_and_line(tmp_path):
     portal = new_portal(tmp_path)
     entry, pattern = hook()["entry"], hook()["files"]
-    source = env(PYTHONPATH=str(ROOT))
-    good = ok(run(as_pre_commit_runs(entry, [f for f in CHANGED if re.search(pattern, f)]), portal, source))
+    source = clean_env(PYTHONPATH=str(ROOT))
+    good = ok(run_in(as_pre_commit_runs(entry, [f for f in CHANGED if re.search(pattern, f)]), portal, source))
     assert "检查了 2 个文件" in good.stdout + good.stderr
 
     # Everything a commit touched, unfiltered (a county that widens `files`): what is not a material or curriculum is skipped.
-    wide = ok(run(as_pre_commit_runs(entry, CHANGED), portal, source))
+    wide = ok(run_in(as_pre_commit_runs(entry, CHANGED), portal, source))
     out = wide.stdout + wide.stderr
     assert "检查了 2 个文件" in out and "跳过了 5 个不是材料或课程的文件" in out and "error" not in out
 
     write(portal / "materials", "dangke/queshao-leixing.md", BROKEN)
     curriculum = portal / "materials" / "curricula" / "member.yml"
     curriculum.write_text(curriculum.read_text(encoding="utf-8").replace("zhuti-dangri", "mei-you-zhe-pian"), encoding="utf-8")
-    bad = run(as_pre_commit_runs(entry, ["materials/dangke/queshao-leixing.md", "materials/curricula/member.yml"]), portal, source)
+    bad = run_in(as_pre_commit_runs(entry, ["materials/dangke/queshao-leixing.md", "materials/curricula/member.yml"]), portal, source)
     out = bad.stdout + bad.stderr
     assert bad.returncode == 1
     assert re.search(r"^materials/dangke/queshao-leixing\.md:2:1: error\(错误\): 缺少必填字段 kind", out, re.M), out
     assert re.search(r"^materials/curricula/member\.yml:\d+:\d+: error\(错误\): .*mei-you-zhe-pian", out, re.M), out
     # Other files' problems are not listed: a commit that does not touch them is not stopped by them.
-    alone = ok(run(as_pre_commit_runs(entry, ["materials/dangzhang/zhuti-dangri.md"]), portal, source))
+    alone = ok(run_in(as_pre_commit_runs(entry, ["materials/dangzhang/zhuti-dangri.md"]), portal, source))
     assert "queshao-leixing" not in alone.stdout and "其他文件里还有" in alone.stdout + alone.stderr
 
 
@@ -119,30 +104,30 @@ def shim(folder: Path) -> Path:
 @pytest.mark.slow
 def test_pre_commit_with_the_starter_config_stops_a_commit_of_a_broken_material(tmp_path):
     portal = new_portal(tmp_path)
-    environ = env(PATH=f"{shim(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}", PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    environ = clean_env(PATH=f"{shim(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}", PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
     pre_commit = [sys.executable, "-m", "pre_commit"]
-    ok(run(["git", "init", "-q", "-b", "main"], portal, environ))
-    ok(run([*pre_commit, "install"], portal, environ))
-    ok(run(["git", "add", "-A"], portal, environ))
-    first = ok(run([*GIT, "commit", "-q", "-m", "新建门户"], portal, environ))
+    ok(run_in(["git", "init", "-q", "-b", "main"], portal, environ))
+    ok(run_in([*pre_commit, "install"], portal, environ))
+    ok(run_in(["git", "add", "-A"], portal, environ))
+    first = ok(run_in([*GIT, "commit", "-q", "-m", "新建门户"], portal, environ))
     assert "检查学习材料" in first.stdout + first.stderr  # the hook ran on the starter's materials and passed
 
     write(portal / "materials", "dangke/queshao-leixing.md", BROKEN)
-    ok(run(["git", "add", "-A"], portal, environ))
-    refused = run([*GIT, "commit", "-q", "-m", "新材料"], portal, environ)
+    ok(run_in(["git", "add", "-A"], portal, environ))
+    refused = run_in([*GIT, "commit", "-q", "-m", "新材料"], portal, environ)
     out = refused.stdout + refused.stderr
     assert refused.returncode != 0 and "Failed" in out
     assert "materials/dangke/queshao-leixing.md:2:1: error(错误): 缺少必填字段 kind" in out
-    assert ok(run(["git", "log", "--oneline"], portal, environ)).stdout.count("\n") == 1
+    assert ok(run_in(["git", "log", "--oneline"], portal, environ)).stdout.count("\n") == 1
 
     path = portal / "materials" / "dangke" / "queshao-leixing.md"
     path.write_text(BROKEN.replace("audiences:", "kind: material\ntopics: [组织生活]\naudiences:"), encoding="utf-8")
-    ok(run(["git", "add", "-A"], portal, environ))
-    ok(run([*GIT, "commit", "-q", "-m", "新材料，补上 kind"], portal, environ))
+    ok(run_in(["git", "add", "-A"], portal, environ))
+    ok(run_in([*GIT, "commit", "-q", "-m", "新材料，补上 kind"], portal, environ))
     # A change outside materials/ does not run the check at all.
     (portal / "README.md").write_text("本县门户\n", encoding="utf-8")
-    ok(run(["git", "add", "-A"], portal, environ))
-    skipped = ok(run([*GIT, "commit", "-m", "改说明"], portal, environ))
+    ok(run_in(["git", "add", "-A"], portal, environ))
+    skipped = ok(run_in([*GIT, "commit", "-m", "改说明"], portal, environ))
     assert re.search(r"检查学习材料.*Skipped", skipped.stdout + skipped.stderr), skipped.stdout
 
 
@@ -154,18 +139,18 @@ def test_a_portal_can_use_the_hook_of_this_repository_by_repo_and_rev(tmp_path):
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, tool / name)
     shutil.copytree(ROOT / "studyportal", tool / "studyportal", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    environ = env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
-    ok(run(["git", "init", "-q", "-b", "main"], tool, environ))
-    ok(run(["git", "add", "-A"], tool, environ))
-    ok(run([*GIT, "commit", "-q", "-m", "v0.1.0"], tool, environ))
+    environ = clean_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    ok(run_in(["git", "init", "-q", "-b", "main"], tool, environ))
+    ok(run_in(["git", "add", "-A"], tool, environ))
+    ok(run_in([*GIT, "commit", "-q", "-m", "v0.1.0"], tool, environ))
 
     portal = new_portal(tmp_path)
     write(portal / "materials", "dangke/queshao-leixing.md", BROKEN)
-    ok(run(["git", "init", "-q", "-b", "main"], portal, environ))
-    ok(run(["git", "add", "-A"], portal, environ))
+    ok(run_in(["git", "init", "-q", "-b", "main"], portal, environ))
+    ok(run_in(["git", "add", "-A"], portal, environ))
     try_repo = [sys.executable, "-m", "pre_commit", "try-repo", str(tool), "studyportal-check", "--files"]
-    good = ok(run([*try_repo, "materials/dangzhang/zhuti-dangri.md", "materials/curricula/member.yml", "README.md"], portal, environ))
+    good = ok(run_in([*try_repo, "materials/dangzhang/zhuti-dangri.md", "materials/curricula/member.yml", "README.md"], portal, environ))
     assert re.search(r"检查学习材料.*Passed", good.stdout), good.stdout
-    bad = run([*try_repo, "materials/dangke/queshao-leixing.md", "materials/dangzhang/zhuti-dangri.md"], portal, environ)
+    bad = run_in([*try_repo, "materials/dangke/queshao-leixing.md", "materials/dangzhang/zhuti-dangri.md"], portal, environ)
     assert bad.returncode == 1 and re.search(r"检查学习材料.*Failed", bad.stdout), bad.stdout
     assert "materials/dangke/queshao-leixing.md:2:1: error(错误): 缺少必填字段 kind" in bad.stdout
