@@ -35,6 +35,7 @@ _LAZY = {
     "keygen": "studyportal.bundle.commands:keygen",
     "search": "studyportal.search.command:search_command",
     "paper": "studyportal.banks.command:paper_command",
+    "ledger": "studyportal.ledger.command:ledger_command",
 }
 
 

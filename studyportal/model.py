@@ -75,6 +75,15 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """A themed activity a curriculum names for one month (a 主题党日 topic, a reading session)."""
+
+    month: str  # "2026-07"
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Include:
     """A rule pulling every published material of the audience matching a track and/or topics."""
 
@@ -113,6 +122,7 @@ class Curriculum:
     introduction: str = ""
     rhythm: list[str] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)  # themed activities by month, shown under "本月"
     modules: list[Module] = field(default_factory=list)
     target_hours: float | None = None  # written in the file; else the audience's default (target())
     references: list[Reference] = field(default_factory=list)  # links and pictures in the introduction and module descriptions

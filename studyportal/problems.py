@@ -41,7 +41,10 @@ class Problem:
 
 
 # What one entry of a list is called, by the list's field name: "modules 的第 1 个模块".
-_ENTRY_NAMES = {"modules": "个模块", "phases": "个阶段", "items": "个书目", "include": "条", "questions": "道题", "options": "个选项"}
+_ENTRY_NAMES = {
+    "modules": "个模块", "phases": "个阶段", "activities": "个活动", "items": "个书目",
+    "include": "条", "questions": "道题", "options": "个选项",
+}  # fmt: skip
 
 
 def field_label(path: str) -> str:

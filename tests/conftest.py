@@ -6,14 +6,16 @@ Plain helper functions live in ``tests/helpers.py``; tests import them from ther
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site, serve
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site, clean_env, ok, run_in, serve
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +40,29 @@ def sample_url(sample_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def sample_bundle(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The sample portal's complete offline edition (``studyportal-all.zip``), made once per session; tests unzip their own copy."""
+    from studyportal.bundle.make import make_bundle
+
+    return make_bundle(ROOT / "mkdocs.yml", "all", tmp_path_factory.mktemp("sample-bundle") / "dist")
+
+
+@pytest.fixture(scope="session")
+def studyportal_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The studyportal wheel, built once per session from a copy of the source (the build writes nothing into the repository)."""
+    base = tmp_path_factory.mktemp("wheel")
+    source = base / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "studyportal", source / "studyportal", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)]
+    ok(run_in(command, base, clean_env(), timeout=600))
+    (wheel,) = (base / "dist").glob("studyportal-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
@@ -51,7 +76,7 @@ def browser() -> Iterator[object]:
 # --- the fast tier: `pytest -m "not slow"` builds no site and opens no browser ------------------------------------------
 
 # Shared fixtures that build the sample portal or start Chromium: a test using one is marked slow.
-SLOW_FIXTURES = {"sample_build", "sample_site", "sample_url", "browser"}
+SLOW_FIXTURES = {"sample_build", "sample_site", "sample_url", "browser", "sample_bundle", "studyportal_wheel"}
 # What starts a site build, as a command line: MkDocs itself (`-m mkdocs`, or code importing it) or a building command.
 _BUILDS = re.compile(r"-m mkdocs\b|from mkdocs\b|import mkdocs\b|studyportal(\.cli)? (build|bundle|serve)\b")
 _running_fast: list[str] = []  # the node id of the fast-tier test being set up, run or torn down

@@ -45,10 +45,8 @@ def unpack(result: BundleResult, dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> tuple[BundleResult, Path]:
-    tmp = tmp_path_factory.mktemp("bundle-all")
-    result = make_bundle(ROOT / "mkdocs.yml", "all", tmp / "dist")
-    return result, unpack(result, tmp / "unzipped")
+def full(tmp_path_factory: pytest.TempPathFactory, sample_bundle: BundleResult) -> tuple[BundleResult, Path]:
+    return sample_bundle, unpack(sample_bundle, tmp_path_factory.mktemp("bundle-all") / "unzipped")
 
 
 @pytest.fixture(scope="module")

@@ -7,19 +7,18 @@ from pathlib import Path
 import pytest
 
 from studyportal.bundle.archive import extract_zip
-from studyportal.bundle.make import make_bundle
-from tests.helpers import ROOT, load_sample, open_page, wait_until
+from studyportal.bundle.make import BundleResult
+from tests.helpers import load_sample, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 CATALOG = load_sample().catalog
 
 
 @pytest.fixture(scope="module")
-def unzipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def unzipped(tmp_path_factory: pytest.TempPathFactory, sample_bundle: BundleResult) -> Path:
     tmp = tmp_path_factory.mktemp("bundle-browser")
-    result = make_bundle(ROOT / "mkdocs.yml", "all", tmp / "dist")
-    extract_zip(result.zip_path, tmp / "unzipped")
-    return tmp / "unzipped" / result.manifest.folder
+    extract_zip(sample_bundle.zip_path, tmp / "unzipped")
+    return tmp / "unzipped" / sample_bundle.manifest.folder
 
 
 def offline_page(browser, folder: Path, **kwargs):

@@ -4,15 +4,18 @@ Each case of ``tests/bad_inputs`` is put into a small portal of its own. The bui
 ``check`` reports an error, and then prints ``check``'s own lines (file:line:col, message, fix) rather than
 MkDocs' English; a case with only warnings builds, and the build shows the warnings too. The builds run
 two or more at a time (a failing one stops after loading the materials, about a second; one that builds
-takes about two).
+takes about two), each ``studyportal build`` a process forked from one that imported the command once
+(``tests/fork_runner.py``: start-up is most of a failing build's second); two cases, one of each, are also
+built by a plain ``python -m studyportal.cli build`` and must print the same.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,10 +39,32 @@ class Outcome:
     site: Path
 
 
-def _build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "studyportal.cli", "build", "-d", str(site), "--wait", "0"]
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, timeout=300)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+# One case of each kind also built by the plain command: the forked builds must print what it prints.
+PLAIN = ("CON.md", "body-script.md")
+
+
+def _args(project: Path) -> list[str]:
+    return ["build", "-d", str(project / "site"), "--wait", "0"]
+
+
+def _build(project: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "studyportal.cli", *_args(project)]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=ENV, timeout=300)
+
+
+def _build_all(projects: dict[str, Path]) -> dict[str, subprocess.CompletedProcess]:
+    """``studyportal build`` in every project, each in a process forked from one that imported the command (tests/fork_runner.py)."""
+    jobs = [{"cwd": str(project), "args": _args(project)} for project in projects.values()]
+    parallel = str(max(2, min(4, os.cpu_count() or 2)))
+    runner = [sys.executable, "-m", "tests.fork_runner", "--parallel", parallel]
+    ran = subprocess.run(runner, input=json.dumps(jobs), cwd=ROOT, capture_output=True, text=True, env=ENV, timeout=1800)
+    assert ran.returncode == 0, ran.stderr
+    results = json.loads(ran.stdout)
+    return {
+        name: subprocess.CompletedProcess(["studyportal", *job["args"]], r["returncode"], r["stdout"], r["stderr"])
+        for (name, job, r) in zip(projects, jobs, results, strict=True)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +82,21 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
         finally:
             os.chdir(cwd)
         checked[case.name] = (project, problems.errors, problems.warnings)
-    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
-        builds = {name: pool.submit(_build, project, project / "site") for name, (project, _, _) in checked.items()}
-        return {name: Outcome(e, w, builds[name].result(), project / "site") for name, (project, e, w) in checked.items()}
+    builds = _build_all({name: project for name, (project, _, _) in checked.items()})
+    return {name: Outcome(e, w, builds[name], project / "site") for name, (project, e, w) in checked.items()}
+
+
+def _said(build: subprocess.CompletedProcess) -> tuple[int, str, str]:
+    """What a build printed, without how many seconds it took."""
+    stdout, stderr = (re.sub(r"（[\d.]+ 秒）", "（… 秒）", out) for out in (build.stdout, build.stderr))
+    return build.returncode, stdout, stderr
+
+
+@pytest.mark.parametrize("case", PLAIN)
+def test_the_forked_build_prints_what_the_plain_command_prints(outcomes, case):
+    o = outcomes[case]
+    plain = _build(o.site.parent)
+    assert _said(plain) == _said(o.build)
 
 
 def test_enough_cases_are_built_both_ways(outcomes):

@@ -171,19 +171,13 @@ class Tools:
 
 
 @pytest.fixture(scope="module")
-def tools(tmp_path_factory: pytest.TempPathFactory) -> Tools:
+def tools(tmp_path_factory: pytest.TempPathFactory, studyportal_wheel: Path) -> Tools:
+    """One runner venv for the module: the first job's ``pip install`` fills it, later jobs find it already satisfied."""
     base = tmp_path_factory.mktemp("ci-tools")
-    source = base / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "studyportal", source / "studyportal", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     env = clean_env()
-    ok(run_in([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)], base, env))
-    (wheel,) = (base / "dist").glob("studyportal-*.whl")
     ok(run_in([sys.executable, "-m", "venv", str(base / "runner")], base, env))
     env["PATH"] = f"{base / 'runner' / 'bin'}{os.pathsep}{env['PATH']}"
-    return Tools(wheel, env)
+    return Tools(studyportal_wheel, env)
 
 
 def init_portal(where: Path) -> Path:

@@ -13,7 +13,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -86,20 +85,13 @@ class Venv:
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
-    """Build the wheel from a copy of the source, make a venv, install the wheel (dependencies from the package index)."""
+def venv(tmp_path_factory: pytest.TempPathFactory, studyportal_wheel: Path) -> Venv:
+    """The wheel (built from a copy of the source, see conftest), a new venv, the wheel installed (dependencies from the package index)."""
     started = time.monotonic()
     base = tmp_path_factory.mktemp("install")
-    assert not base.is_relative_to(ROOT)
-    # A copy of what the wheel is built from, so that the build writes nothing into the repository.
-    source = base / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "studyportal", source / "studyportal", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    assert not base.is_relative_to(ROOT) and not studyportal_wheel.is_relative_to(ROOT)
+    wheel = studyportal_wheel
     env = clean_env()
-    ok(_run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)], base, env))
-    (wheel,) = (base / "dist").glob("studyportal-*.whl")
     ok(_run([sys.executable, "-m", "venv", str(base / "venv")], base, env))
     v = Venv(base / "venv", wheel, base / "repository-files-used.log")
     ok(_run([str(v.python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], base, env))

@@ -2,9 +2,9 @@
 
 Three ways, from the plainest to the real thing: the hook's ``entry`` run on a file list filtered by its
 ``files`` pattern, as pre-commit does; ``pre-commit`` itself committing in a new portal with the starter's
-``.pre-commit-config.yaml`` (``repo: local``, the studyportal on PATH); and ``pre-commit try-repo`` against a
-Git copy of this repository, which installs the tool from ``.pre-commit-hooks.yaml`` as a portal's
-``repo:`` + ``rev:`` does (its dependencies come from the package index).
+``.pre-commit-config.yaml`` (``repo: local``, the studyportal on PATH); and a portal whose config names a Git
+copy of this repository by ``repo:`` + ``rev:`` (a version tag), from which pre-commit installs the tool with
+``.pre-commit-hooks.yaml`` (its dependencies come from the package index) once, then reuses it for the next run.
 """
 
 from __future__ import annotations
@@ -143,14 +143,19 @@ def test_a_portal_can_use_the_hook_of_this_repository_by_repo_and_rev(tmp_path):
     ok(run_in(["git", "init", "-q", "-b", "main"], tool, environ))
     ok(run_in(["git", "add", "-A"], tool, environ))
     ok(run_in([*GIT, "commit", "-q", "-m", "v0.1.0"], tool, environ))
+    ok(run_in([*GIT, "tag", "v0.1.0"], tool, environ))
 
     portal = new_portal(tmp_path)
     write(portal / "materials", "dangke/queshao-leixing.md", BROKEN)
+    # The portal's config as the starter's comment shows it: this repository's hook by repo: + rev: instead of repo: local.
+    config = {"repos": [{"repo": str(tool), "rev": "v0.1.0", "hooks": [{"id": "studyportal-check"}]}]}
+    (portal / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     ok(run_in(["git", "init", "-q", "-b", "main"], portal, environ))
     ok(run_in(["git", "add", "-A"], portal, environ))
-    try_repo = [sys.executable, "-m", "pre_commit", "try-repo", str(tool), "studyportal-check", "--files"]
-    good = ok(run_in([*try_repo, "materials/dangzhang/zhuti-dangri.md", "materials/curricula/member.yml", "README.md"], portal, environ))
+    run = [sys.executable, "-m", "pre_commit", "run", "studyportal-check", "--files"]
+    good = ok(run_in([*run, "materials/dangzhang/zhuti-dangri.md", "materials/curricula/member.yml", "README.md"], portal, environ))
     assert re.search(r"检查学习材料.*Passed", good.stdout), good.stdout
-    bad = run_in([*try_repo, "materials/dangke/queshao-leixing.md", "materials/dangzhang/zhuti-dangri.md"], portal, environ)
+    bad = run_in([*run, "materials/dangke/queshao-leixing.md", "materials/dangzhang/zhuti-dangri.md"], portal, environ)
     assert bad.returncode == 1 and re.search(r"检查学习材料.*Failed", bad.stdout), bad.stdout
+    assert "Installing environment" in good.stdout and "Installing environment" not in bad.stdout, "installed once, then reused"
     assert "materials/dangke/queshao-leixing.md:2:1: error(错误): 缺少必填字段 kind" in bad.stdout

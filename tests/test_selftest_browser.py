@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from studyportal.banks.model import LETTERS, Question
-from studyportal.render import generator
-from tests.helpers import ROOT, load_sample, open_page, wait_until
+from studyportal.bundle.archive import extract_zip
+from studyportal.bundle.make import BundleResult
+from tests.helpers import load_sample, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 CATALOG = load_sample().catalog
@@ -180,13 +181,11 @@ def test_without_javascript_the_answers_are_folded_under_a_summary(browser, samp
 
 
 @pytest.fixture(scope="module")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("selftest-offline") / "site"
-    result = generator.build_offline(ROOT / "mkdocs.yml", site, "all")
-    assert result.returncode == 0, result.stderr[-3000:]
-    for dest, source in generator.offline_assets():  # what a bundle adds to every offline build (bundle/make.py)
-        (site / dest).write_bytes(source.read_bytes())
-    return site
+def offline_site(tmp_path_factory: pytest.TempPathFactory, sample_bundle: BundleResult) -> Path:
+    """The sample's complete offline edition, unzipped as a village terminal has it (the session's bundle, see conftest)."""
+    tmp = tmp_path_factory.mktemp("selftest-offline")
+    extract_zip(sample_bundle.zip_path, tmp)
+    return tmp / sample_bundle.manifest.folder
 
 
 def test_answer_right_and_wrong_from_file_and_keep_the_score(browser, offline_site):

@@ -60,7 +60,7 @@ def plan_curriculum(c: Curriculum, catalog: Catalog | None = None) -> list[Plann
             items.append(f"1. {mark} [{esc(m.title)}]({link(src, material_src(m.slug))}){extra}\n   {{: .sp-step }}")
         if items:
             lines.append("\n".join(items))
-        lines.append(f"[查看{module_label(i)}的全部摘要 →]({link(src, mod_src)})")
+        lines.append(f"[查看{module_label(i)}的全部摘要 →]({link(src, mod_src)})\n{{: .sp-more }}")  # screen only: not printed
         parts.append("\n\n".join(lines))
     meta = {
         "sp": {
@@ -77,6 +77,15 @@ def plan_curriculum(c: Curriculum, catalog: Catalog | None = None) -> list[Plann
             "phases": [
                 {"title": p.title, "start": cn_date(p.start), "end": cn_date(p.end), "description": p.description} for p in c.phases
             ],
+            # the member's own progress (theme/partials/sp-progress.html): the year's target and each module's materials
+            "record": {
+                "target": c.target(),
+                "help": {"src": "study-record.md"},  # studyportal/help/study-record.md; the plugin adds its href
+                "modules": [
+                    {"key": mod.key, "label": module_label(i), "title": mod.title, "slugs": [m.slug for m in mod.materials]}
+                    for i, mod in enumerate(c.modules)
+                ],
+            },
         }
     }
     links = page_links(c.references, src, catalog, folder)
@@ -92,7 +101,7 @@ def plan_curriculum(c: Curriculum, catalog: Catalog | None = None) -> list[Plann
 def _module_page(c: Curriculum, i: int) -> PlannedPage:
     module = c.modules[i]
     src = module_src(c.audience, module.key)
-    back = f"[← 返回{esc(c.title)}]({link(src, curriculum_src(c.audience))})"
+    back = f"[← 返回{esc(c.title)}]({link(src, curriculum_src(c.audience))})\n{{: .sp-more }}"  # screen only: not printed
     stats = f"{len(module.materials)} 个材料 · 共 {hours(module.hours) or '—'}"
     if module.required_hours:
         stats += f" · 必学 {hours(module.required_hours)}"

@@ -38,6 +38,8 @@ def plan_material(m: Material, catalog: Catalog, places: dict[str, list[dict]], 
             "summary": m.summary,
             "topics": [{"name": t, "src": topic_src(topic_slugs[t])} for t in m.topics],
             "memberships": places.get(m.slug, []),
+            # "学完了" (theme/partials/sp-record.html): what the browser records; a material without hours counts 0 学时
+            "record": {"slug": m.slug, "title": m.title, "kind": spec.name, "hours": m.hours or 0},
         }
     }
     folder = posixpath.dirname(src)

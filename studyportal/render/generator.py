@@ -243,6 +243,7 @@ def _offline_plugins(plugins: Any, root: Path, edition: str, config_file: Path) 
             options["materials_dir"] = str(root / str(options.get("materials_dir") or "materials"))
             options["edition"] = edition
             options["feeds"] = False  # an offline copy has no URL, so no Atom feeds (plan/feeds.py)
+            options["precompress"] = False  # files opened from disk: .gz/.br copies would only make the bundle bigger
         out.append({name: options} if options is not None else name)
     if not found:
         raise StudyportalError(f"{config_file} 的 plugins 里没有 {PLUGIN}：离线版需要它生成页面")

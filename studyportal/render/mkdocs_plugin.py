@@ -29,12 +29,14 @@ from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
 from studyportal.problems import Problem
 from studyportal.render.cache import CACHE_DIR, PageCache
+from studyportal.render.compress import precompress_site
+from studyportal.render.firstview import Styles, minify_assets, plan_styles
 from studyportal.render.links import PageLinks
 from studyportal.render.prebuilt import PrebuiltPages
-from studyportal.render.shipped import SELFTEST_JS, SITE_CSS, STAMP_SCRIPT, help_files, help_pages, reach_files, theme_dirs
+from studyportal.render.shipped import SELFTEST_JS, SITE_CSS, STAMP_SCRIPT, help_files, help_pages, page_scripts, reach_files, theme_dirs
 from studyportal.sanitize import sanitize_html
 from studyportal.search.index import IndexBuilder, page_terms
-from studyportal.search.pages import STYLESHEET, asset_files, page_document
+from studyportal.search.pages import asset_files, page_document
 from studyportal.search.terms import PageTerms
 
 log = logging.getLogger("mkdocs.plugins.studyportal")
@@ -65,6 +67,8 @@ class StudyPortalConfig(Config):
     edition = opt.Choice(EDITIONS, default="all")
     # Atom feeds (they need site_url); offline editions turn them off: an offline copy has no URL.
     feeds = opt.Type(bool, default=True)
+    # .gz and .br beside the site's text files, for servers that send them (help/hosting.md); offline editions: false.
+    precompress = opt.Type(bool, default=True)
 
 
 class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
@@ -82,6 +86,7 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self._terms: PageTerms | None = None  # the search terms of the page just rendered for self.prebuilt
         self.files: Files | None = None
         self.feeds: list[Feed] = []
+        self.styles = Styles()
         self.links = PageLinks(lambda uri: self.files is not None and self.files.get_file_from_path(uri) is not None, log.info)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -147,8 +152,14 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             self.prebuilt.before_render = self._start_links
         # The preview's live reload is an inline script: only there does the page policy allow one (theme/main.html).
         config.extra["studyportal_preview"] = self.previewing
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.append(STYLESHEET)
+        # Material's stylesheet trimmed to this site; the search panel's styles come with the search script (render/firstview.py).
+        theme = config.theme
+        scripts = [Path(config.docs_dir) / str(js) for js in config.extra_javascript]
+        markdown = [p.markdown for p in self.plan.pages.values()] + [path.read_text(encoding="utf-8", errors="replace")
+                                                                     for path in [*docs.rglob("*.md"), *(p for _, p in help_pages())]]
+        self.styles = plan_styles(theme.dirs, theme.get("features") or [], list(config.plugins), dict(config.extra), theme.get("palette"),
+                                  theme.get("direction"), bool(config.repo_url), [p for p in scripts if p.is_file()], markdown)
+        config.extra["studyportal_css"] = self.styles.template_data()
         if SITE_CSS[0] not in config.extra_css:
             config.extra_css.insert(0, SITE_CSS[0])  # first: a portal's own stylesheets come after it and win
         if SELFTEST_JS[0] not in config.extra_javascript:
@@ -173,10 +184,13 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=_inclusion(page.src_uri, in_nav)))
         # The search box's script, styles and lunr.js; start-up helpers; the site's styles; the 适老化 bar (reach);
         # the help pages. A portal's own file wins.
-        shipped = [*asset_files(), BOOT_SCRIPT, STAMP_SCRIPT, SITE_CSS, SELFTEST_JS, *reach_files(), *help_pages(), *help_files()]
+        shipped = [*asset_files(), BOOT_SCRIPT, STAMP_SCRIPT, SITE_CSS, SELFTEST_JS, *reach_files(), *page_scripts()]
+        shipped += [*help_pages(), *help_files()]
         for dest, source in shipped:
             if files.get_file_from_path(dest) is None:
                 files.append(File.generated(config, dest, abs_src_path=str(source), inclusion=_inclusion(dest, in_nav)))
+        for path, text in self.styles.files.items():
+            files.append(File.generated(config, path, content=text))
         for feed in self.feeds:
             if files.get_file_from_path(feed.path) is None:
                 files.append(File.generated(config, feed.path, content=feed.content))
@@ -275,10 +289,14 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             workers = f"，{made.workers} 个进程并行" if made.workers else ""
             log.info(f"生成页面：{len(made.pages)} 个，其中 {made.rendered} 个重新生成{reused}{workers}")
             made.finish()
-        if not self.indexing:
-            return
-        built = self.search.write(Path(config.site_dir))
-        log.info(f"搜索索引：{built.documents} 个页面，{built.terms} 个词，{built.bytes / 1e6:.1f} MB，用时 {self.search.seconds:.2f} 秒")
+        if self.indexing:
+            built = self.search.write(Path(config.site_dir))
+            size = f"{built.bytes / 1e6:.1f} MB"
+            log.info(f"搜索索引：{built.documents} 个页面，{built.terms} 个词，{size}，用时 {self.search.seconds:.2f} 秒")
+        minify_assets(Path(config.site_dir))
+        if self.config.precompress and not self.previewing:  # `mkdocs serve` compresses nothing
+            done = precompress_site(Path(config.site_dir))
+            log.info(f"预压缩：{done.written} 个文件写了 .gz 和 .br（{done.kept} 个太小或压不小），用时 {done.seconds:.2f} 秒")
 
 
 def _nav_entry(item: NavItem) -> Any:

@@ -26,6 +26,16 @@ HELP_IMAGES = "images"
 REACH_DIR = "assets/studyportal"
 
 
+# The 打印 button (theme/partials/sp-print.html) and the "本月" box of curriculum and home pages (theme/partials/sp-this-month.html).
+# The study record: "学完了" under materials, progress, export and print on curricula (sp-record.html, sp-progress.html).
+PAGE_SCRIPTS = ("print.js", "thismonth.js", "record.js")
+
+
+def page_scripts() -> list[tuple[str, Path]]:
+    """``(path in the site, file in the package)`` of the print button's and the "本月" box's scripts."""
+    return [(f"{REACH_DIR}/{name}", PACKAGE / "assets" / "site" / name) for name in PAGE_SCRIPTS]
+
+
 def reach_files() -> list[tuple[str, Path]]:
     """``(path in the site, file in the package)`` of the 适老化 bar's script and pointer images."""
     site = PACKAGE / "assets" / "site"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
 from studyportal.kinds import kind_names
 from studyportal.load.frontmatter import Located
-from studyportal.model import Curriculum, Include, Module, Phase, Reference
+from studyportal.model import Activity, Curriculum, Include, Module, Phase, Reference
 from studyportal.problems import Problem
 from studyportal.sanitize.lint import markup_problems
 from studyportal.validate.fields import FieldReader
@@ -15,9 +16,11 @@ from studyportal.validate.links import AssetNames, scan_references
 from studyportal.validate.material import renderer_limits
 from studyportal.vocabulary import AUDIENCES, TRACKS
 
-CURRICULUM_FIELDS = ["audience", "title", "introduction", "rhythm", "target_hours", "phases", "modules"]
+CURRICULUM_FIELDS = ["audience", "title", "introduction", "rhythm", "target_hours", "phases", "activities", "modules"]
 TARGET_HOURS_MAX = 500  # a year's study: 56 for secretaries is the usual figure
 PHASE_FIELDS = ["title", "start", "end", "description"]
+ACTIVITY_FIELDS = ["month", "title", "description"]
+_MONTH = re.compile(r"(\d{4})-(0?[1-9]|1[0-2])")
 INTRODUCTION_MAX = 5000  # Markdown shown above the modules: a few paragraphs
 DESCRIPTION_MAX = 2000
 MODULE_FIELDS = ["key", "title", "description", "materials", "include"]
@@ -64,6 +67,11 @@ def validate_curriculum(
         phase = _phase(r, ("phases", i))
         if phase:
             curriculum.phases.append(phase)
+    fix = "activities 下每项写成“- month: 2026-07”，下一行缩进写 title: 活动名称"
+    for i, _ in enumerate(r.sequence(("activities",), fix=fix)):
+        activity = _activity(r, ("activities", i))
+        if activity:
+            curriculum.activities.append(activity)
     modules = r.sequence(("modules",), required=True, fix="加上 modules:，每个模块写 title 和 materials 列表")
     keys: set[str] = set()
     for i, _ in enumerate(modules):
@@ -104,6 +112,20 @@ def _phase(r: FieldReader, where: tuple) -> Phase | None:
     if not (title and start and end):
         return None
     return Phase(title=title, start=start, end=end, description=r.text(where + ("description",)))
+
+
+def _activity(r: FieldReader, where: tuple) -> Activity | None:
+    if r.mapping(where, fix="写成“- month: 2026-07”，下一行缩进写 title: 活动名称") is None:
+        return None
+    r.unknown_fields(where, ACTIVITY_FIELDS, "活动")
+    month = r.text(where + ("month",), required=True, fix="加上一行 month: 2026-07（活动所在的年月）")
+    found = _MONTH.fullmatch(month) if month else None
+    if month and not found:
+        r.problem(where + ("month",), f"“{month}”不是年月", "月份写成 2026-07 这样的格式：四位年份、短横线、月份")
+    title = r.text(where + ("title",), required=True, fix="加上一行 title: 活动名称，例如 主题党日：重温入党誓词")
+    if not (found and title):
+        return None
+    return Activity(month=f"{found.group(1)}-{int(found.group(2)):02d}", title=title, description=r.text(where + ("description",)))
 
 
 def _module(r: FieldReader, where: tuple, index: int, markdown: Callable[[tuple, int, str], str]) -> Module | None:

@@ -386,16 +386,54 @@
     on(document, "keydown", this.onPageKey);
   };
 
+  /* The search panel's stylesheets are not in the page's head, so they never delay its first paint: loaded
+     here, once, and the box is shown when they have arrived (or failed). Each keeps its place in the cascade:
+     data-sp-styles-theme right after the theme's stylesheet (link[data-sp-theme-css]), data-sp-styles last. */
+  function hrefs(name) {
+    return ((SCRIPT && SCRIPT.getAttribute(name)) || "").split(" ").filter(Boolean).map(function (href) {
+      return new URL(href, document.baseURI).href;
+    });
+  }
+  var STYLES = [[hrefs("data-sp-styles-theme"), document.querySelector("link[data-sp-theme-css]")], [hrefs("data-sp-styles"), null]];
+  var styled = null;
+  function loadStyles() {
+    if (!styled) {
+      var loading = [];
+      STYLES.forEach(function (group) {
+        var after = group[1];
+        group[0].forEach(function (href) {
+          var link = document.createElement("link");
+          link.rel = "stylesheet";
+          link.href = href;
+          loading.push(new Promise(function (done) {
+            link.addEventListener("load", done);
+            link.addEventListener("error", done);
+          }));
+          if (after && after.parentNode) {
+            after.parentNode.insertBefore(link, after.nextSibling);
+            after = link;
+          } else {
+            document.head.appendChild(link);
+          }
+        });
+      });
+      styled = Promise.all(loading);
+    }
+    return styled;
+  }
+
   function mount(root) {
     if (root.getAttribute("data-sp-mounted")) return;
     root.setAttribute("data-sp-mounted", "1");
     var box = new Box(root);
-    root.hidden = false;
-    Array.prototype.forEach.call(document.querySelectorAll("[data-sp-search-toggle]"), function (el) {
-      el.hidden = false;
-    });
     rememberReader(box.base);
     box.bind();
+    loadStyles().then(function () {
+      root.hidden = false;
+      Array.prototype.forEach.call(document.querySelectorAll("[data-sp-search-toggle]"), function (el) {
+        el.hidden = false;
+      });
+    });
   }
 
   function init() {

@@ -1,0 +1,82 @@
+"""What a page loads before its first paint: Material's stylesheet trimmed to this site, the search panel's styles later.
+
+The plugin (``render/mkdocs_plugin.py``) calls :func:`plan_styles` with the config's facts and hands the
+stylesheets to MkDocs; ``theme/main.html`` links the first-paint sheet instead of Material's ``main.css``
+and ``palette.css``, and ``theme/partials/studyportal-search.html`` tells the search script which sheets
+to load before it shows the search box. Plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rcssmin
+import rjsmin
+
+from studyportal.render import material_css
+from studyportal.render.shipped import PACKAGE
+
+# The search box's own styles (search/pages.py STYLESHEET): loaded by search.js, never before the first paint.
+SEARCH_CSS = "assets/studyportal/search/search.css"
+
+
+@dataclass
+class Styles:
+    """``first``: the stylesheet linked in every page's head instead of Material's (None: Material's own, untrimmed);
+    ``theme_late``: Material's rules the search script loads (right after ``first``); ``late``: the search box's own
+    styles, which it loads last; ``files``: ``{path in the site: text}`` to write."""
+
+    first: str | None = None
+    theme_late: str | None = None
+    late: str = SEARCH_CSS
+    files: dict[str, str] = field(default_factory=dict)
+
+    def template_data(self) -> dict[str, str | None]:
+        """What ``theme/main.html`` and ``partials/studyportal-search.html`` read as ``config.extra.studyportal_css``."""
+        return {"first": self.first, "theme_late": self.theme_late, "late": self.late}
+
+
+def plan_styles(theme_dirs: list[str], features: list[str], plugins: list[str], extra: dict, palette: object,
+                direction: str | None, repository: bool, own_scripts: list[Path], markdown: Iterable[str]) -> Styles:
+    """The site's first-paint and search stylesheets; Material's untrimmed when the theme is not Material's
+    or another plugin could write markup this module does not know. ``markdown``: every page's source
+    (admonitions and footnotes keep their rules only when some page can have them)."""
+    material = next((Path(d) for d in theme_dirs if Path(d).parts[-2:] == ("material", "templates")), None)
+    if material is None or set(plugins) != {"studyportal"}:
+        return Styles()
+    sheets = sorted((material / "assets" / "stylesheets").glob("main.*.min.css"))
+    if palette:
+        sheets += sorted((material / "assets" / "stylesheets").glob("palette.*.min.css"))
+    if not sheets:
+        return Styles()
+    site = material_css.facts(features, plugins, extra, palette, direction, repository)
+    own_dirs = [Path(d) for d in theme_dirs if Path(d) != material]
+    scripts = [*sorted((PACKAGE / "assets").glob("*/*.js")), *own_scripts]
+    words = material_css.site_words(material, own_dirs, scripts, site) | material_css.content_classes(markdown)
+    readers = "".join(p.read_text(encoding="utf-8", errors="replace") for p in [*scripts, *sorted((PACKAGE / "assets").glob("*/*.css"))])
+    files = material_css.material_stylesheets(tuple(sheets), words, site, readers)
+    first, late = list(files)
+    return Styles(first, late, SEARCH_CSS, files)
+
+
+# The site's own styles and scripts, minified in the built site (the package keeps them readable).
+MINIFIED = ("assets/stylesheets/studyportal.css", "assets/studyportal")
+
+
+def minify_assets(site: Path) -> int:
+    """Minify the site's own ``.css`` and ``.js`` files in place (rcssmin, rjsmin); how many got smaller."""
+    done = 0
+    for top in MINIFIED:
+        root = site / top
+        files = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        for path in files:
+            if path.suffix not in (".css", ".js") or path.name.endswith((".min.js", ".min.css")) or not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            small = rcssmin.cssmin(text) if path.suffix == ".css" else rjsmin.jsmin(text)
+            if len(small) < len(text):
+                path.write_text(small, encoding="utf-8")
+                done += 1
+    return done
