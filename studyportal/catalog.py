@@ -10,6 +10,7 @@ from studyportal.banks.load import BANKS_DIR, load_banks
 from studyportal.load.bounds import MAX_BYTES
 from studyportal.load.frontmatter import Located, parse_yaml, split_front_matter, too_big
 from studyportal.load.git_dates import GitDates, last_commits, updated_date
+from studyportal.load.memo import LoadMemo, probe
 from studyportal.load.source import decode_source
 from studyportal.model import Catalog, Curriculum, Material
 from studyportal.names import component_problem
@@ -90,10 +91,12 @@ def _ignored(rel: Path) -> bool:
     return any(part.startswith((".", "_")) for part in rel.parts) or rel.name.lower() == "readme.md"
 
 
-def load_catalog(root: Path, *, dates_from_git: bool = False) -> LoadResult:
+def load_catalog(root: Path, *, dates_from_git: bool = False, memo: LoadMemo | None = None) -> LoadResult:
     """Read every material and curriculum under ``root``, validate them, and cross-check them.
 
     ``dates_from_git``: a material's "updated" date is its last commit's (one ``git log`` pass; load/git_dates.py).
+    ``memo``: materials checked by the last build, taken as they were when their files are unchanged (load/memo.py);
+    the cross-file checks always run on the whole tree.
     """
     result = LoadResult(Catalog())
     problems: list[Problem] = []
@@ -108,7 +111,7 @@ def load_catalog(root: Path, *, dates_from_git: bool = False) -> LoadResult:
         result.checked_files += 1
         result.sources.append(path)
         shown = display_path(path, root)
-        material = _load_material(path, shown, problems, root)
+        material = _load_material(path, shown, problems, root, memo)
         if material is None:
             continue
         by_path[Path(os.path.normpath(os.path.abspath(path)))] = material
@@ -157,6 +160,8 @@ def load_catalog(root: Path, *, dates_from_git: bool = False) -> LoadResult:
         check_reachable(result.catalog, problems)
     if dates_from_git:
         result.git = _dates_from_git(root, by_path)
+    if memo is not None:
+        memo.save()
     result.problems.extend(problems)
     return result
 
@@ -169,8 +174,8 @@ def _dates_from_git(root: Path, by_path: dict[Path, Material]) -> GitDates:
     return dates
 
 
-def _read(path: Path, shown: str, problems: list[Problem], limit: int | None = None) -> str | None:
-    """The file's text, or None after a problem. Beyond ``limit`` bytes the file is refused unread."""
+def _read_bytes(path: Path, shown: str, problems: list[Problem], limit: int | None = None) -> bytes | None:
+    """The file's bytes, or None after a problem. Beyond ``limit`` bytes the file is refused unread."""
     try:
         with path.open("rb") as f:
             size = os.fstat(f.fileno()).st_size
@@ -180,6 +185,14 @@ def _read(path: Path, shown: str, problems: list[Problem], limit: int | None = N
         return None
     if limit is not None and len(data) > limit:
         problems.append(too_big(shown, 1, "课程文件", max(size, len(data))))
+        return None
+    return data
+
+
+def _read(path: Path, shown: str, problems: list[Problem], limit: int | None = None) -> str | None:
+    """The file's text, or None after a problem. Beyond ``limit`` bytes the file is refused unread."""
+    data = _read_bytes(path, shown, problems, limit)
+    if data is None:
         return None
     source = decode_source(data, shown)
     problems.extend(source.problems)
@@ -198,13 +211,29 @@ class _Anchors:
         return self.known[id(m)]
 
 
-def _load_material(path: Path, shown: str, problems: list[Problem], root: Path) -> Material | None:
-    text = _read(path, shown, problems)
-    if text is None:
+def _load_material(path: Path, shown: str, problems: list[Problem], root: Path, memo: LoadMemo | None = None) -> Material | None:
+    data = _read_bytes(path, shown, problems)
+    if data is None:
         return None
-    doc = split_front_matter(text, shown)
-    problems.extend(doc.problems)
-    return validate_material(doc, shown, problems, source=path, root=root)
+    key = memo.key(data, path, shown, root) if memo is not None else ""
+    known = memo.get(key) if memo is not None else None
+    if known is not None:
+        problems.extend(known[1])
+        return known[0]
+    found: list[Problem] = []
+    source = decode_source(data, shown)
+    found.extend(source.problems)
+    material = None
+    if source.text is not None:
+        doc = split_front_matter(source.text, shown)
+        found.extend(doc.problems)
+        material = validate_material(doc, shown, found, source=path, root=root)
+    problems.extend(found)
+    if memo is not None:
+        files = [ref.path for ref in (material.references if material else []) if ref.kind == "file" and ref.path is not None]
+        if not any(p.severity == "error" for p in found):  # a missing picture is an error: looked for again next time
+            memo.put(key, material, found, [probe(Path(f), root) for f in files])
+    return material
 
 
 def _load_curriculum(path: Path, shown: str, problems: list[Problem], root: Path) -> tuple[Curriculum, Located] | None:

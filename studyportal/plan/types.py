@@ -52,7 +52,18 @@ class SitePlan:
 
 def link(from_src: str, to_src: str) -> str:
     """Relative Markdown link target from one page source to another (the site generator rewrites it)."""
-    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return _relative(to_src, posixpath.dirname(from_src))
+
+
+def _relative(to_src: str, from_dir: str) -> str:
+    """``posixpath.relpath`` for plain relative paths (no ``.``, ``..`` or empty parts), without its ``abspath`` calls."""
+    a, b = from_dir.split("/") if from_dir else [], to_src.split("/")
+    if any(part in ("", ".", "..") for part in a + b):
+        return posixpath.relpath(to_src, from_dir or ".")
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:
+        i += 1
+    return "/".join([".."] * (len(a) - i) + b[i:]) or "."
 
 
 def material_src(slug: str) -> str:

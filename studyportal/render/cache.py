@@ -20,16 +20,15 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import shutil
 import struct
 import sys
-import tempfile
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studyportal.local_secret import local_secret
 from studyportal.search.terms import PageTerms
 
 CACHE_DIR = ".studyportal-cache"
@@ -120,6 +119,24 @@ def digest(*values: Any) -> str:
     return hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def data_digest(*values: Any) -> str:
+    """:func:`digest` of plain data (dicts, lists, text, numbers, dates), by the JSON encoder: many times faster.
+
+    Anything else (a function, an object) falls back to :func:`digest`; the two never give the same digest.
+    """
+    try:
+        text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_dated)
+    except (TypeError, ValueError):
+        return digest(*values)
+    return hashlib.sha256(b"json:" + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _dated(value: Any) -> str:
+    if isinstance(value, datetime.date | datetime.datetime):
+        return f"{type(value).__name__}({value.isoformat()})"
+    raise TypeError(type(value).__name__)
+
+
 def tree_digest(folders: list[Path], suffixes: tuple[str, ...] = ()) -> str:
     """A digest of the files (names and contents) under some folders, e.g. templates a portal overrides."""
     h = hashlib.sha256()
@@ -137,33 +154,6 @@ def tool_digest() -> str:
     return tree_digest([_PACKAGE], (".py", ".html", ".js", ".css", ".md", ".yml", ".svg", ".txt")) + sys.version
 
 
-def _secret_path() -> Path:
-    base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
-    return Path(base or Path.home() / ".cache") / "studyportal" / "cache.key"
-
-
-def _secret() -> bytes | None:
-    """This user's signing key for cache entries, made on first use; None when it cannot be kept."""
-    path = _secret_path()
-    try:
-        data = path.read_bytes()
-        if len(data) == 32:
-            return data
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent)
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path) if not path.exists() else os.unlink(tmp)
-        data = path.read_bytes()
-        return data if len(data) == 32 else None
-    except OSError:
-        return None
-
-
 def clear_cache(config_file: Path) -> None:
     """Delete the build cache of the portal whose ``mkdocs.yml`` this is (the next build is cold)."""
     shutil.rmtree(Path(config_file).resolve().parent / CACHE_DIR, ignore_errors=True)
@@ -174,7 +164,7 @@ class PageCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.secret = _secret()
+        self.secret = local_secret()
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -263,7 +253,7 @@ class PageCache:
         """Remove entries this build did not use once the folder holds many more than it uses; returns how many."""
         if self.secret is None or not self.root.is_dir():
             return 0
-        entries = [p for p in self.root.glob("*/*") if p.is_file()]
+        entries = [p for p in self.root.glob("[0-9a-f][0-9a-f]/*") if p.is_file()]  # not the memo, nor templates/
         if len(entries) <= keep_factor * len(self.used) + 100:
             return 0
         removed = 0

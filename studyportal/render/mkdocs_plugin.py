@@ -23,17 +23,20 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from studyportal.catalog import load_catalog
+from studyportal.kinds import kinds
+from studyportal.load.memo import LoadMemo
 from studyportal.plan.edition import EDITIONS, EditionError, edition_catalog, mark_edition
 from studyportal.plan.feeds import Feed, plan_feeds
 from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
 from studyportal.problems import Problem
-from studyportal.render.cache import CACHE_DIR, PageCache
+from studyportal.render.cache import CACHE_DIR, PageCache, digest, tool_digest
 from studyportal.render.compress import precompress_site
 from studyportal.render.firstview import Styles, minify_assets, plan_styles
 from studyportal.render.links import PageLinks
 from studyportal.render.prebuilt import PrebuiltPages
 from studyportal.render.shipped import SELFTEST_JS, SITE_CSS, STAMP_SCRIPT, help_files, help_pages, page_scripts, reach_files, theme_dirs
+from studyportal.render.template_cache import TEMPLATES_DIR, SignedTemplateCache
 from studyportal.sanitize import sanitize_html
 from studyportal.search.index import IndexBuilder, page_terms
 from studyportal.search.pages import asset_files, page_document
@@ -87,6 +90,8 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self.files: Files | None = None
         self.feeds: list[Feed] = []
         self.styles = Styles()
+        self.tool = ""  # the tool's own code (cache.tool_digest), once per build
+        self.cache_dir: Path | None = None  # the build cache (.studyportal-cache/ beside mkdocs.yml), unless turned off
         self.links = PageLinks(lambda uri: self.files is not None and self.files.get_file_from_path(uri) is not None, log.info)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -107,7 +112,12 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         if not self.config.enabled:
             return config
         self.materials_path = Path(self.config.materials_dir).resolve()
-        result = load_catalog(self.materials_path, dates_from_git=True)
+        mode = os.environ.get(CACHE_ENV, "").lower()
+        caching = mode not in ("off", "0", "no", "mkdocs") and bool(config.config_file_path)
+        self.tool = tool_digest() if caching else ""
+        cache_dir = self.cache_dir = Path(config.config_file_path).resolve().parent / CACHE_DIR if caching else None
+        memo = LoadMemo(cache_dir, digest(self.tool, kinds())) if cache_dir is not None else None
+        result = load_catalog(self.materials_path, dates_from_git=True, memo=memo)
         # Shown, but never at MkDocs' WARNING level: `build --strict` would fail on it, and what `check`
         # calls a warning must never stop a publish.
         for problem in result.problems.warnings:
@@ -143,11 +153,9 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self.search = IndexBuilder()
         self.indexing = not os.environ.get(NO_SEARCH_ENV)
         self.prebuilt = None
-        own_loop = os.environ.get(CACHE_ENV, "").lower() == "mkdocs"  # tests: MkDocs' own page loop, the reference
+        own_loop = mode == "mkdocs"  # tests: MkDocs' own page loop, the reference
         if set(config.plugins) == {"studyportal"} and not own_loop:  # another plugin's hooks could depend on what a key does not cover
-            cache = None
-            if os.environ.get(CACHE_ENV, "").lower() not in ("off", "0", "no") and config.config_file_path:
-                cache = PageCache(Path(config.config_file_path).resolve().parent / CACHE_DIR)
+            cache = PageCache(cache_dir) if cache_dir is not None else None
             self.prebuilt = PrebuiltPages(cache if cache is not None and cache.enabled else None, not self.previewing, self._pop_terms)
             self.prebuilt.before_render = self._start_links
         # The preview's live reload is an inline script: only there does the page policy allow one (theme/main.html).
@@ -261,9 +269,11 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         return terms
 
     def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
+        if self.cache_dir is not None and env.bytecode_cache is None:
+            env.bytecode_cache = SignedTemplateCache(self.cache_dir / TEMPLATES_DIR)
         if self.prebuilt is not None and self.plan is not None:
             links = {src: page.links for src, page in self.plan.pages.items()}
-            self.prebuilt.start(config, files, self.nav, env, links, {"search": self.indexing})
+            self.prebuilt.start(config, files, self.nav, env, links, {"search": self.indexing}, self.tool)
         return env
 
     def on_page_context(self, context: Any, /, *, page: Any, config: Any, nav: Any) -> Any:
@@ -322,15 +332,18 @@ def _nav_sources(nav: Any) -> Iterator[str]:
             yield from _nav_sources(value)
 
 
-def _resolve_links(value: Any, page_file: File, files: Files) -> Any:
+def _resolve_links(value: Any, page_file: File, files: Files, hrefs: dict[str, str] | None = None) -> Any:
     """Copy template data, adding ``href`` (relative to this page) beside every ``src``."""
+    hrefs = {} if hrefs is None else hrefs  # src → href, for this page: listings name the same pages again and again
     if isinstance(value, dict):
-        out = {k: _resolve_links(v, page_file, files) for k, v in value.items()}
+        out = {k: _resolve_links(v, page_file, files, hrefs) for k, v in value.items()}
         src = value.get("src")
         if isinstance(src, str):
-            target = files.get_file_from_path(src)
-            out["href"] = target.url_relative_to(page_file) if target else ""
+            if src not in hrefs:
+                target = files.src_uris.get(src) or files.get_file_from_path(src)
+                hrefs[src] = target.url_relative_to(page_file) if target else ""
+            out["href"] = hrefs[src]
         return out
     if isinstance(value, list):
-        return [_resolve_links(v, page_file, files) for v in value]
+        return [_resolve_links(v, page_file, files, hrefs) for v in value]
     return value

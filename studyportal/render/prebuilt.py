@@ -34,7 +34,7 @@ from mkdocs.commands.build import get_context
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from studyportal.render.cache import PageCache, PageResult, digest, tool_digest, tree_digest
+from studyportal.render.cache import PageCache, PageResult, data_digest, digest, tool_digest, tree_digest
 from studyportal.render.workers import ForkPool, can_fork, worker_count
 from studyportal.search.terms import PageTerms
 
@@ -99,18 +99,19 @@ def _nav_item(item: Any) -> Any:
     return ["p", item.title, item.url, item.file.src_uri, meta, item.is_index]
 
 
-def site_key(config: Any, nav: Navigation, extra: Any) -> str:
-    """What every page's key shares: versions, the tool's files, the portal's templates, the settings, the navigation."""
+def site_key(config: Any, nav: Navigation, extra: Any, tool: str = "") -> str:
+    """What every page's key shares: versions, the tool's files (``tool``: cache.tool_digest, if known), the portal's templates,
+    the settings, the navigation."""
     own = Path(__file__).resolve().parent.parent
     packaged = [Path(sys.modules[m].__file__ or "").resolve().parent for m in ("mkdocs", "material") if m in sys.modules]
     templates = [Path(d) for d in config.theme.dirs if not any(Path(d).resolve().is_relative_to(p) for p in [own, *packaged])]
-    return digest(KEY_FORMAT, _versions(), tool_digest(), tree_digest(templates), config_fingerprint(config),
+    return digest(KEY_FORMAT, _versions(), tool or tool_digest(), tree_digest(templates), config_fingerprint(config),
                   [_nav_item(i) for i in nav.items], extra)  # fmt: skip
 
 
 def page_key(site: str, page: Page, template: str, links: dict[str, str]) -> str:
     """One planned page's key: the site's, and the page's own source, meta, place and template."""
-    return digest(site, page.file.src_uri, page.file.dest_uri, page.url, template, page.markdown, page.meta, links)
+    return data_digest(site, page.file.src_uri, page.file.dest_uri, page.url, template, page.markdown, page.meta, links)
 
 
 class PrebuiltPages:
@@ -142,11 +143,13 @@ class PrebuiltPages:
     def held(self, page: Page) -> bool:
         return page.file.src_uri in self.pages
 
-    def start(self, config: Any, files: Any, nav: Navigation, env: Any, links: dict[str, dict[str, str]], extra: Any) -> None:
+    def start(
+        self, config: Any, files: Any, nav: Navigation, env: Any, links: dict[str, dict[str, str]], extra: Any, tool: str = ""
+    ) -> None:
         """Every page read: key the held pages, take what the cache has, start workers on the rest."""
         doc_files = files.documentation_pages()
         self._state = (config, files, nav, env, doc_files)
-        site = site_key(config, nav, extra)
+        site = site_key(config, nav, extra, tool)
         todo: list[str] = []
         for src, page in self.pages.items():
             self.templates[src] = page.meta.get("template", "main.html")
@@ -179,7 +182,7 @@ class PrebuiltPages:
         page.present_anchor_ids = set(result.anchors)
         files = self._state[1] if self._state else None
         if result.links_to_anchors and files is not None:
-            found = {files.get_file_from_path(s): a for s, a in result.links_to_anchors.items()}
+            found = {files.src_uris.get(s) or files.get_file_from_path(s): a for s, a in result.links_to_anchors.items()}
             page.links_to_anchors = {f: a for f, a in found.items() if f is not None}
         return result
 
@@ -253,5 +256,5 @@ class PrebuiltPages:
 
 
 def _lookup(files: Any, path: str) -> str | None:
-    found = files.get_file_from_path(path)
+    found = files.src_uris.get(path) or files.get_file_from_path(path)  # the first finds nearly all, without pathlib
     return found.url if found is not None else None

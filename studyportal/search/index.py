@@ -177,6 +177,14 @@ def _distinct(a: np.ndarray) -> np.ndarray:
     return a[keep]
 
 
+def _runs(a: np.ndarray, starts_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array, and how often each occurs (or where each run starts)."""
+    head = np.ones(len(a), dtype=bool)
+    np.not_equal(a[1:], a[:-1], out=head[1:])
+    first = np.flatnonzero(head)
+    return a[first], first if starts_only else np.diff(np.append(first, len(a)))
+
+
 CHUNK = 128  # pages weighed together: large enough for numpy to pay off, small enough to keep memory low
 
 
@@ -214,19 +222,20 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
     n = len(pages)
     nf = len(FIELDS)
     starts = range(0, n, CHUNK)
-    keys = np.zeros(0, dtype=np.int64)
-    df = np.zeros(0, dtype=np.int64)  # (document, field) pairs holding each key: a key is distinct within a field
+    # (document, field) pairs holding each key (a key is distinct within a field): each chunk's distinct keys
+    # and their counts, then one sum over all chunks.
+    chunk_unique, chunk_count = [], []
     for c in starts:
-        chunk_keys = np.sort(np.concatenate([k for k, _, _ in _chunk(pages, load, c, word_ids)]))
-        new = np.ones(len(chunk_keys), dtype=bool)
-        np.not_equal(chunk_keys[1:], chunk_keys[:-1], out=new[1:])
-        found = np.flatnonzero(new)
-        unique, count = chunk_keys[found], np.diff(np.append(found, len(chunk_keys)))
-        merged = _distinct(np.concatenate([keys, unique]))
-        total = np.zeros(len(merged), dtype=np.int64)
-        total[np.searchsorted(merged, keys)] = df
-        total[np.searchsorted(merged, unique)] += count
-        keys, df = merged, total
+        unique, count = _runs(np.sort(np.concatenate([k for k, _, _ in _chunk(pages, load, c, word_ids)])))
+        chunk_unique.append(unique)
+        chunk_count.append(count.astype(np.int32))
+    every = np.concatenate(chunk_unique) if chunk_unique else np.zeros(0, dtype=np.int64)
+    order = np.argsort(every, kind="stable")
+    every, counts = every[order], np.concatenate(chunk_count)[order] if chunk_count else np.zeros(0, dtype=np.int32)
+    del chunk_unique, chunk_count, order
+    keys, first = _runs(every, starts_only=True)
+    df = np.add.reduceat(counts.astype(np.int64), first) if len(first) else np.zeros(0, dtype=np.int64)
+    del every, counts
     # idf from Python's own log (numpy's may differ in the last bit), once per distinct document count.
     distinct = _distinct(df)
     idf_table = np.array([math.log(1 + abs((n - int(c) + 0.5) / (int(c) + 0.5))) for c in distinct], dtype=np.float64)

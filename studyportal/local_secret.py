@@ -1,0 +1,40 @@
+"""This user's key for signing what builds keep on disk between runs (the build cache), kept outside every project.
+
+A cache folder copied from elsewhere (committed to Git, unpacked from an archive) was signed with another
+user's key, so nothing in it is trusted: its page results are not used and its pickled catalog entries
+are never unpickled.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+
+def _secret_path() -> Path:
+    base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
+    return Path(base or Path.home() / ".cache") / "studyportal" / "cache.key"
+
+
+def local_secret() -> bytes | None:
+    """This user's signing key for cache entries, made on first use; None when it cannot be kept."""
+    path = _secret_path()
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path) if not path.exists() else os.unlink(tmp)
+        data = path.read_bytes()
+        return data if len(data) == 32 else None
+    except OSError:
+        return None
