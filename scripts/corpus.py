@@ -15,6 +15,8 @@ Pages look like real materials, not like a word list:
   portal's own domain words, numbers, dates, percentages and the odd Latin acronym;
 - **structure**: ``##``/``###`` headings, paragraphs, bullet and numbered lists, tables, bold
   phrases and block quotes, in the proportions of the sample materials.
+- **curricula**: one per audience, of :data:`CURRICULUM_SIZE` materials in twelve modules (a year's plan
+  stays a year's plan in a portal of any size); every other material is reached through its topic and kind pages.
 """
 
 from __future__ import annotations
@@ -179,6 +181,9 @@ def kind_fields(kind: str, w: Writer) -> str:
     return ""
 
 
+CURRICULUM_SIZE = 120  # materials in each audience's curriculum: a generous year (the sample's are 12–20)
+
+
 def generate(n: int, out: Path, seed: int = 20261121) -> dict[str, str]:
     """Write the corpus; returns planted phrase → slug."""
     rng = random.Random(seed)
@@ -217,6 +222,10 @@ def generate(n: int, out: Path, seed: int = 20261121) -> dict[str, str]:
         for a in audiences:
             slugs_by_audience[a].append(slug)
     for audience, slugs in slugs_by_audience.items():
+        # A curriculum is a year's plan (32 or 56 学时 of lessons of an hour or two), however large the portal:
+        # CURRICULUM_SIZE materials spread over the audience's, the rest reached through topic and kind pages.
+        step = max(1, len(slugs) // CURRICULUM_SIZE)
+        slugs = slugs[::step][:CURRICULUM_SIZE]
         modules = []
         per = max(1, len(slugs) // 12)
         for k in range(0, len(slugs), per):

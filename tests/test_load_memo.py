@@ -34,7 +34,9 @@ def load(materials: Path, cache: Path, code: str = "code"):
 
 
 def summary(result) -> tuple:
-    materials = {slug: (m.title, m.body, [(r.kind, r.href, str(r.path)) for r in m.references]) for slug, m in result.catalog.materials.items()}
+    materials = {
+        slug: (m.title, m.body, [(r.kind, r.href, str(r.path)) for r in m.references]) for slug, m in result.catalog.materials.items()
+    }
     return materials, [p.one_line() for p in result.problems.errors + result.problems.warnings]
 
 
