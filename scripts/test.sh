@@ -20,4 +20,4 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 python3 -m ruff check studyportal tests scripts
-python3 -m pytest -q "$@"
+python3 -m pytest -q --durations=25 "$@"
