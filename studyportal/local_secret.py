@@ -2,7 +2,7 @@
 
 A cache folder copied from elsewhere (committed to Git, unpacked from an archive) was signed with another
 user's key, so nothing in it is trusted: its page results are not used and its pickled catalog entries
-are never unpickled.
+are never unpickled. :func:`keep_file` is how each of them writes an entry.
 """
 
 from __future__ import annotations
@@ -38,3 +38,21 @@ def local_secret() -> bytes | None:
         return data if len(data) == 32 else None
     except OSError:
         return None
+
+
+def keep_file(path: Path, *chunks: bytes) -> bool:
+    """Write a cache file atomically (a killed build leaves no half entry); False where it cannot be kept (read-only, full disk)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False

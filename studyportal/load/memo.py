@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from studyportal.local_secret import local_secret
+from studyportal.local_secret import keep_file, local_secret
 from studyportal.model import Material
 from studyportal.problems import Problem
 
@@ -129,11 +129,4 @@ class LoadMemo:
         if self.secret is None or self.new.keys() == self.old.keys():
             return
         body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as out:
-                out.write(FORMAT + hmac.new(self.secret, body, hashlib.sha256).digest() + body)
-            os.replace(tmp, self.path)
-        except OSError:
-            return
+        keep_file(self.path, FORMAT, hmac.new(self.secret, body, hashlib.sha256).digest(), body)

@@ -19,7 +19,6 @@ import datetime
 import hashlib
 import hmac
 import json
-import os
 import shutil
 import struct
 import sys
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studyportal.local_secret import local_secret
+from studyportal.local_secret import keep_file, local_secret
 from studyportal.search.terms import PageTerms
 
 CACHE_DIR = ".studyportal-cache"
@@ -235,19 +234,8 @@ class PageCache:
         js = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         lengths = struct.pack("<III", len(js), len(result.html), len(blob))
         signature = self._sign(key, FORMAT, lengths, js, result.html, blob)
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as out:
-                out.write(FORMAT + signature + lengths)
-                out.write(js)
-                out.write(result.html)
-                out.write(blob)
-            os.replace(tmp, path)
+        if keep_file(self._path(key), FORMAT, signature, lengths, js, result.html, blob):  # else the build goes on without caching
             self.used.add(key)
-        except OSError:
-            return  # a read-only project or a full disk: the build goes on without caching
 
     def prune(self, keep_factor: int = 3) -> int:
         """Remove entries this build did not use once the folder holds many more than it uses; returns how many."""

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from studyportal.local_secret import local_secret
+from studyportal.local_secret import keep_file, local_secret
 
 TEMPLATES_DIR = "templates"
 _FORMAT = b"SPT1"
@@ -52,11 +51,4 @@ class SignedTemplateCache(BytecodeCache):
         if self.secret is None:
             return
         body = bucket.bytecode_to_string()
-        path = self._path(bucket)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(_FORMAT + self._sign(bucket.key, body) + body)
-            os.replace(tmp, path)
-        except OSError:
-            return
+        keep_file(self._path(bucket), _FORMAT, self._sign(bucket.key, body), body)
