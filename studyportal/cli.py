@@ -211,11 +211,13 @@ def new(path: Path, title: str, kind: str, audiences: tuple[str, ...], track: st
     metavar="SECONDS",
     help="另一个构建正在运行时最多等多少秒；0 表示不等，直接退出",
 )
-@click.option("--clean", is_flag=True, help=f"先删掉构建缓存（mkdocs.yml 旁的 {CACHE_DIR}/），所有页面重新生成")
+@click.option(
+    "--clean", is_flag=True, help=f"先删掉构建缓存（mkdocs.yml 旁的 {CACHE_DIR}/）和上次留下的旧网站（.site.reuse），所有页面和文件重新生成"
+)
 def build(config_file: Path, site_dir: Path | None, wait: float, clean: bool) -> None:
     if clean:
         clear_cache(config_file)
-    target, seconds = safe_build(config_file, site_dir, wait=wait, notify=lambda message: click.echo(message, err=True))
+    target, seconds = safe_build(config_file, site_dir, wait=wait, notify=lambda message: click.echo(message, err=True), fresh=clean)
     click.echo(f"构建完成：{target}（{seconds:.1f} 秒）")
 
 

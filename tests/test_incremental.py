@@ -4,10 +4,15 @@ The reference is MkDocs' own page loop (``STUDYPORTAL_CACHE=mkdocs``: no cache, 
 kind of edit a trainer makes — a body, a title, a curriculum, a deleted material — and after the cache
 is damaged or comes from someone else, the warm build's site is compared with the reference's, file by
 file and byte by byte. A reader can never tell which way a page was made.
+
+Warm builds write into the folder of the build before (render/output.py: only files whose bytes change
+are written, the rest is removed), so the same comparisons prove that what an earlier build, a killed
+build or a person left in that folder never reaches the new site.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -77,9 +82,9 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(tmp_path):
     extra = add_unlisted_material(project)
 
     def step(name: str) -> tuple[int, int, int]:
-        log = build(project, tmp_path / f"warm-{name}", tmp_path)
+        log = build(project, tmp_path / "warm", tmp_path)  # always the same folder, as `mkdocs serve` and `studyportal build` do
         build(project, tmp_path / f"cold-{name}", tmp_path, STUDYPORTAL_CACHE="mkdocs")
-        assert_same_site(tmp_path / f"warm-{name}", tmp_path / f"cold-{name}")
+        assert_same_site(tmp_path / "warm", tmp_path / f"cold-{name}")
         return made(log)
 
     planned, rendered, reused = step("first")
@@ -171,3 +176,83 @@ def test_a_larger_portal_rendered_by_workers_is_reused_whole(tmp_path):
     planned, rendered, reused = made(build(project, tmp_path / "warm", tmp_path))
     assert rendered == 0 and reused == planned
     assert_same_site(tmp_path / "warm", tmp_path / "cold")
+
+
+def written(log: str) -> tuple[int, int, int]:
+    """(files written, files left as they were, stale files removed) as the build log reports them."""
+    m = re.search(r"输出目录：(\d+) 个文件写入，(\d+) 个与上次相同未重写，删除 (\d+) 个过时文件", log)
+    assert m, log[-2000:]
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def test_a_build_into_an_earlier_builds_folder_writes_only_what_changed_and_trusts_nothing_there(tmp_path):
+    project = copy_project(tmp_path / "portal")
+    kept = tmp_path / "site"
+    build(project, kept, tmp_path)
+    unchanged_page = kept / "materials" / "rudang-shici" / "index.html"
+    before = unchanged_page.stat()
+    # A backup made with hard links: the page about to change must be replaced, never written through.
+    edited_page = kept / "materials" / "dangfei-jiaona" / "index.html"
+    backup = tmp_path / "backup.html"
+    os.link(edited_page, backup)
+    backup_bytes = backup.read_bytes()
+    # Links out of the folder are removed, never followed.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.html").write_text("not the site's", encoding="utf-8")
+    (kept / "materials" / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (kept / "linked.html").symlink_to(outside / "keep.html")
+    # What a person or an older build left: a stray page, a folder where a file goes, a page cut off by a killed build,
+    # and a page rewritten with the right bytes whose .gz a killed build never got to (older than the page, and wrong).
+    (kept / "old-section").mkdir()
+    (kept / "old-section" / "index.html").write_text("stale", encoding="utf-8")
+    (kept / "404.html").unlink()
+    (kept / "404.html").mkdir()
+    (kept / "404.html" / "x.txt").write_text("in the way", encoding="utf-8")
+    home = kept / "index.html"
+    home.write_bytes(home.read_bytes()[:500])
+    curriculum = kept / "curricula" / "member" / "index.html"
+    gz = curriculum.with_name("index.html.gz")
+    gz.write_bytes(b"not gzip")
+    os.utime(gz, ns=(curriculum.stat().st_mtime_ns - 10**10,) * 2)
+    os.utime(curriculum)  # newer than its copy, its bytes right
+
+    body = project / "materials" / "dangzhang" / "dangfei-jiaona.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n\n补充：党费可以在手机上交纳。\n", encoding="utf-8")
+    log = build(project, kept, tmp_path)
+    build(project, tmp_path / "cold", tmp_path, STUDYPORTAL_CACHE="mkdocs")
+    assert_same_site(kept, tmp_path / "cold")
+    assert backup.read_bytes() == backup_bytes and edited_page.read_bytes() != backup_bytes
+    assert (outside / "keep.html").read_text(encoding="utf-8") == "not the site's"
+    assert not os.path.lexists(kept / "materials" / "elsewhere") and not os.path.lexists(kept / "linked.html")
+    after = unchanged_page.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not written again
+    count, left, removed = written(log)
+    assert left > 3 * count and removed >= 2  # the search index's files change with any page's words
+
+
+def test_studyportal_build_turns_the_site_it_replaces_into_the_next_builds_starting_point(tmp_path):
+    project = copy_project(tmp_path / "portal")
+    env = {**generator.build_env(), "SOURCE_DATE_EPOCH": "1790000000", "XDG_CACHE_HOME": str(tmp_path / "home-cache")}
+    site, reuse = project / "site", project / ".site.reuse"
+
+    def studyportal_build(*extra: str) -> None:
+        cmd = [sys.executable, "-m", "studyportal.cli", "build", *extra]
+        result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    body = project / "materials" / "dangzhang" / "dangfei-jiaona.md"
+    studyportal_build()
+    assert not reuse.exists()
+    first = (site / "index.html").stat().st_ino
+    body.write_text(body.read_text(encoding="utf-8") + "\n\n第一次补充。\n", encoding="utf-8")
+    studyportal_build()
+    assert (reuse / "index.html").stat().st_ino == first  # the replaced site, kept
+    body.write_text(body.read_text(encoding="utf-8") + "\n\n第二次补充。\n", encoding="utf-8")
+    studyportal_build()
+    assert (site / "index.html").stat().st_ino == first  # the kept folder became the new site; its unchanged files were not recreated
+    build(project, tmp_path / "cold", tmp_path, STUDYPORTAL_CACHE="mkdocs")
+    assert_same_site(site, tmp_path / "cold")
+    studyportal_build("--clean")
+    assert (site / "index.html").stat().st_ino != first
+    assert_same_site(site, tmp_path / "cold")

@@ -31,6 +31,7 @@ from typing import Any
 import brotli
 
 from studyportal.local_secret import local_secret
+from studyportal.render.output import SiteOutput
 
 # Text the site serves; pictures, PDFs and archives are compressed already.
 SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ics", ".map", ".webmanifest"})
@@ -151,25 +152,54 @@ class _Store:
                 os.unlink(self.tmp)
 
 
-def precompress_site(site: Path, workers: int | None = None, cache: Path | None = None, brotli_too: bool = True) -> Compressed:
+def precompress_site(
+    site: Path, workers: int | None = None, cache: Path | None = None, brotli_too: bool = True, output: SiteOutput | None = None
+) -> Compressed:
     """Write ``x.gz`` (and ``x.br`` with ``brotli_too``) beside every text file of ``site`` of at least :data:`MIN_BYTES`.
 
     ``cache``: the folder of earlier builds' copies (``.studyportal-cache/compressed``); None compresses everything.
+    ``output``: the build's writes into a folder kept from the last build (render/output.py): the files it made are
+    the site, and a file it left as it was keeps copies that are newer than it.
     """
     started = time.perf_counter()
-    files = sorted(p for p in site.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-    todo = [p for p in files if p.stat().st_size >= MIN_BYTES]
+    if output is None:
+        files = sorted(p for p in site.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        todo = [p for p in files if p.stat().st_size >= MIN_BYTES]
+    else:
+        files = sorted(Path(k) for k in output.made if os.path.splitext(k)[1] in SUFFIXES)
+        todo, kept = [], 0
+        for path in files:
+            if _copies_kept(path, output, brotli_too):
+                kept += 1
+            elif os.stat(path).st_size >= MIN_BYTES:
+                todo.append(path)
     store = _Store(cache)
     # zlib and brotli release the GIL: threads use every core the machine lends.
     with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
-        results = list(pool.map(lambda p: _precompress(p, store, brotli_too), todo))
+        results = list(pool.map(lambda p: _precompress(p, store, brotli_too, output), todo))
     store.close()
     written = sum(1 for done, _ in results if done)
     reused = sum(1 for done, hit in results if done and hit)
+    if output is not None:
+        written, reused = written + kept, reused + kept
     return Compressed(written, len(files) - written, time.perf_counter() - started, reused)
 
 
-def _precompress(path: Path, store: _Store, brotli_too: bool) -> tuple[bool, bool]:
+def _copies_kept(path: Path, output: SiteOutput, brotli_too: bool) -> bool:
+    """Whether a file this build left as it was still has its copies from the build that wrote it (then they stay)."""
+    source = output.unchanged(path)
+    if source is None or source.st_size < MIN_BYTES:
+        return False
+    copies = [path.with_name(path.name + suffix) for suffix in (COPIES if brotli_too else COPIES[:1])]
+    found = [output.unchanged(c) for c in copies]
+    if not all(c is not None and c.st_mtime_ns >= source.st_mtime_ns for c in found):
+        return False
+    for copy in copies:
+        output.keep(copy)
+    return True
+
+
+def _precompress(path: Path, store: _Store, brotli_too: bool, output: SiteOutput | None = None) -> tuple[bool, bool]:
     """Whether copies were written beside ``path`` (not when compressing does not make it smaller), and whether from the cache."""
     data = path.read_bytes()
     key = store.key(data + (b"br" if brotli_too else b""))
@@ -183,9 +213,10 @@ def _precompress(path: Path, store: _Store, brotli_too: bool) -> tuple[bool, boo
     gz, br = known
     if not gz:
         return False, hit
-    _write_if_changed(path.with_name(path.name + ".gz"), gz)
+    write = output.write if output is not None else _write_if_changed
+    write(path.with_name(path.name + ".gz"), gz)
     if br:
-        _write_if_changed(path.with_name(path.name + ".br"), br)
+        write(path.with_name(path.name + ".br"), br)
     return True, hit
 
 

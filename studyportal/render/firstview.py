@@ -72,11 +72,27 @@ def minify_assets(site: Path) -> int:
         root = site / top
         files = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
         for path in files:
-            if path.suffix not in (".css", ".js") or path.name.endswith((".min.js", ".min.css")) or not path.is_file():
+            if not path.is_file():
                 continue
-            text = path.read_text(encoding="utf-8")
-            small = rcssmin.cssmin(text) if path.suffix == ".css" else rjsmin.jsmin(text)
-            if len(small) < len(text):
-                path.write_text(small, encoding="utf-8")
+            small = minified(path.relative_to(site).as_posix(), path.read_bytes())
+            if small is not None:
+                path.write_bytes(small)
                 done += 1
     return done
+
+
+def minifies(dest_uri: str) -> bool:
+    """Whether a file at this path in the site is one of its own stylesheets or scripts, minified when written."""
+    if not dest_uri.endswith((".css", ".js")) or dest_uri.endswith((".min.js", ".min.css")):
+        return False
+    return any(dest_uri == top or dest_uri.startswith(top + "/") for top in MINIFIED)
+
+
+def minified(dest_uri: str, data: bytes) -> bytes | None:
+    """The minified text of one of the site's own stylesheets or scripts (``dest_uri``: its path in the site),
+    or None when it is not one of them or minifying does not make it smaller."""
+    if not minifies(dest_uri):
+        return None
+    text = data.decode("utf-8")
+    small = rcssmin.cssmin(text) if dest_uri.endswith(".css") else rjsmin.jsmin(text)
+    return small.encode("utf-8") if len(small) < len(text) else None

@@ -8,6 +8,7 @@ data; everything else lives in the core.
 
 from __future__ import annotations
 
+import functools
 import gc
 import html
 import logging
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mkdocs import utils as mkdocs_utils
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import PluginError
@@ -34,8 +36,9 @@ from studyportal.plan.types import NavItem, SitePlan
 from studyportal.problems import Problem
 from studyportal.render.cache import CACHE_DIR, PageCache, digest, tool_digest
 from studyportal.render.compress import precompress_site
-from studyportal.render.firstview import Styles, minify_assets, plan_styles
+from studyportal.render.firstview import Styles, minified, minifies, minify_assets, plan_styles
 from studyportal.render.links import PageLinks
+from studyportal.render.output import SiteOutput
 from studyportal.render.prebuilt import PrebuiltPages
 from studyportal.render.shipped import SELFTEST_JS, SITE_CSS, STAMP_SCRIPT, help_files, help_pages, page_scripts, reach_files, theme_dirs
 from studyportal.render.template_cache import TEMPLATES_DIR, SignedTemplateCache
@@ -52,6 +55,7 @@ NO_SEARCH_ENV = "STUDYPORTAL_BENCH_NO_SEARCH"
 # "mkdocs": neither cache nor workers, every page through MkDocs' own loop (what tests compare the others with).
 CACHE_ENV = "STUDYPORTAL_CACHE"
 GC_THRESHOLD = 50_000
+_MKDOCS_CLEAN = mkdocs_utils.clean_directory
 BOOT_SCRIPT = ("assets/studyportal/boot.js", Path(__file__).resolve().parent.parent / "assets" / "site" / "boot.js")
 
 
@@ -98,20 +102,29 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self.styles = Styles()
         self.tool = ""  # the tool's own code (cache.tool_digest), once per build
         self.cache_dir: Path | None = None  # the build cache (.studyportal-cache/ beside mkdocs.yml), unless turned off
+        self.dirty = False
+        # The output folder kept from the last build, written only where bytes change (render/output.py); None: MkDocs
+        # empties the folder and writes every file, as it does for a portal with other plugins or `--dirty`.
+        self.keeping = False
+        self.output: SiteOutput | None = None
         self.links = PageLinks(lambda uri: self.files is not None and self.files.get_file_from_path(uri) is not None, log.info)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` injects an inline live-reload script into every page it serves.
         self.previewing = command == "serve"
+        self.dirty = dirty
         # A build allocates millions of small objects that live until it ends (pages, plan, catalog); Python's default
         # collects its youngest generation every 700 allocations and keeps walking them. Less often costs a little memory.
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
     def on_shutdown(self) -> None:
         self._stop_search()
+        _let_mkdocs_clean()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_search()
+        _let_mkdocs_clean()
+        self.output = None
 
     def _stop_search(self) -> None:
         if self.prebuilt is not None:
@@ -167,6 +180,8 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             cache = PageCache(cache_dir) if cache_dir is not None else None
             self.prebuilt = PrebuiltPages(cache if cache is not None and cache.enabled else None, not self.previewing, self._pop_terms)
             self.prebuilt.before_render = self._start_links
+        self.keeping = self.prebuilt is not None and not self.dirty
+        _SKIPPED.pages = set()
         # The preview's live reload is an inline script: only there does the page policy allow one (theme/main.html).
         config.extra["studyportal_preview"] = self.previewing
         # Material's stylesheet trimmed to this site; the search panel's styles come with the search script (render/firstview.py).
@@ -183,12 +198,18 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             config.extra_javascript.append(SELFTEST_JS[0])
         return config
 
+    def on_pre_build(self, *, config: Any) -> None:
+        if self.keeping:  # MkDocs empties the output folder right after this hook; on_files puts the rule back
+            site = os.path.abspath(config.site_dir)
+            mkdocs_utils.clean_directory = lambda folder: None if os.path.abspath(folder) == site else _MKDOCS_CLEAN(folder)
+
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
         if self.config.enabled and self.materials_path is not None:
             server.watch(str(self.materials_path))
         return server
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
+        _let_mkdocs_clean()
         if not self.config.enabled:
             return files
         assert self.plan is not None
@@ -219,6 +240,11 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             for dest, source in page.assets.items():
                 if files.get_file_from_path(dest) is None:
                     files.append(File.generated(config, dest, abs_src_path=source))
+        if self.keeping:
+            self.output = SiteOutput(config.site_dir)
+            for file in files:
+                if not file.is_documentation_page():
+                    file.copy_file = functools.partial(_copy_through, self.output, file)  # type: ignore[method-assign]
         # Trainer links (material:…, .md paths, files beside a material) rewritten per page before MkDocs checks them.
         self.files = files
         if self.links not in config.markdown_extensions:
@@ -298,7 +324,19 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
         if self.prebuilt is not None and self.prebuilt.held(page) and not self.prebuilt.rendering:
             page.content = None  # written: MkDocs would otherwise hold every page until the build ends
+        if self.output is not None and not (self.prebuilt is not None and self.prebuilt.rendering) and output.strip():
+            self.output.write(page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+            _SKIPPED.pages.add(page.file.src_uri)
+            return ""  # written here: MkDocs writes nothing for an empty page (and says so, which _SKIPPED hides)
         return output
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: Any) -> str:
+        if self.output is not None and output_content.strip():  # MkDocs writes it (sitemap.xml with its .gz)
+            path = Path(config.site_dir) / template_name
+            self.output.prepare(path)
+            if template_name == "sitemap.xml":
+                self.output.prepare(path.with_name("sitemap.xml.gz"))
+        return output_content
 
     def on_post_build(self, *, config: Any) -> None:
         if not self.config.enabled:
@@ -310,16 +348,54 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             workers = f"，{made.workers} 个进程并行" if made.workers else ""
             log.info(f"生成页面：{len(made.pages)} 个，其中 {made.rendered} 个重新生成{reused}{workers}")
             made.finish()
+        output = self.output
         if self.indexing:
-            built = self.search.write(Path(config.site_dir))
+            built = self.search.write(Path(config.site_dir), output.write if output is not None else None)
             size = f"{built.bytes / 1e6:.1f} MB"
             log.info(f"搜索索引：{built.documents} 个页面，{built.terms} 个词，{size}，用时 {self.search.seconds:.2f} 秒")
-        minify_assets(Path(config.site_dir))
+        if output is None:
+            minify_assets(Path(config.site_dir))  # else minified as they were copied (_copy_through)
         if self.config.precompress and not self.previewing:  # `mkdocs serve` compresses nothing
-            done = precompress_site(Path(config.site_dir), cache=self.cache_dir, brotli_too=self.config.brotli)
-            reused = f"，{done.reused} 个取自构建缓存" if done.reused else ""
+            done = precompress_site(Path(config.site_dir), cache=self.cache_dir, brotli_too=self.config.brotli, output=output)
+            reused = f"，{done.reused} 个取自构建缓存或上次的输出" if done.reused else ""
             copies = ".gz 和 .br" if self.config.brotli else ".gz"
             log.info(f"预压缩：{done.written} 个文件写了 {copies}{reused}（{done.kept} 个太小或压不小），用时 {done.seconds:.2f} 秒")
+        if output is not None:
+            removed = output.sweep()
+            kept = len(output.made) - len(output.written)
+            log.info(f"输出目录：{len(output.written)} 个文件写入，{kept} 个与上次相同未重写，删除 {removed} 个过时文件")
+            self.output = None
+
+
+def _let_mkdocs_clean() -> None:
+    mkdocs_utils.clean_directory = _MKDOCS_CLEAN
+
+
+def _copy_through(output: SiteOutput, file: File, dirty: bool = False) -> None:
+    """``File.copy_file`` for a kept output folder: the bytes MkDocs would write (and minify_assets would leave),
+    written only when they change."""
+    content = file._content  # what a plugin gave the file: MkDocs writes it rather than the source
+    if content is None and not minifies(file.dest_uri):
+        output.copy(file.abs_src_path, file.abs_dest_path)
+        return
+    data = file.content_bytes if content is None else content.encode("utf-8") if isinstance(content, str) else content
+    output.write(file.abs_dest_path, minified(file.dest_uri, data) or data)
+
+
+class _SkippedPages(logging.Filter):
+    """Hides MkDocs' "Page skipped … empty output" for the pages the plugin wrote itself (on_post_page)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg if isinstance(record.msg, str) else ""
+        return not (message.startswith("Page skipped: '") and message[len("Page skipped: '") :].split("'", 1)[0] in self.pages)
+
+
+_SKIPPED = _SkippedPages()
+logging.getLogger("mkdocs.commands.build").addFilter(_SKIPPED)
 
 
 def _nav_entry(item: NavItem) -> Any:

@@ -466,21 +466,29 @@ class IndexBuilder:
             emit(f"{INDEX_DIR}/t/{k // chunk}.js", codec.list_script("t", k // chunk, [self._text(p) for p in pages[k : k + chunk]]))
         return BuiltIndex({}, len(pages), len(keys), postings, shards)
 
-    def write(self, site_dir: Path) -> BuiltIndex:
-        """Replace ``site_dir/search/data/`` with the freshly built index; returns its figures (``files`` left empty)."""
+    def write(self, site_dir: Path, writer: Callable[[Path, bytes], object] | None = None) -> BuiltIndex:
+        """Replace ``site_dir/search/data/`` with the freshly built index; returns its figures (``files`` left empty).
+
+        ``writer(path, bytes)``: how each file is written instead (render/output.py: only files whose bytes change;
+        what the folder held besides is then the writer's to remove).
+        """
         started = time.perf_counter()
         target = Path(site_dir) / INDEX_DIR
-        if target.exists():
-            shutil.rmtree(target)
-        for sub in ("p", "t"):
-            (target / sub).mkdir(parents=True, exist_ok=True)
+        if writer is None:
+            if target.exists():
+                shutil.rmtree(target)
+            for sub in ("p", "t"):
+                (target / sub).mkdir(parents=True, exist_ok=True)
         size = 0
 
         def emit(rel: str, content: str) -> None:
             nonlocal size
             data = content.encode("utf-8")
             size += len(data)
-            (Path(site_dir) / rel).write_bytes(data)
+            if writer is None:
+                (Path(site_dir) / rel).write_bytes(data)
+            else:
+                writer(Path(site_dir) / rel, data)
 
         built = self._build(emit)
         built.bytes = size
