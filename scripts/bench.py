@@ -8,10 +8,11 @@ after round, interleaved so that a change in machine load hits every configurati
 
 - ``material-prune``: plain Material with ``navigation.prune`` and its stock search with jieba, the
   best stock configuration (``material-default``, default navigation, is quadratic: one build, N ≤ 2000);
-- ``portal``: this project, cold (its build cache emptied first);
+- ``portal``: this project, cold (its build cache and its output folder emptied first);
 - ``portal, no search``: the same without the search index (``STUDYPORTAL_BENCH_NO_SEARCH``), for the
   index's share of the build;
-- ``portal, warm``: a rebuild after one material's body was edited, with the cache of the build before.
+- ``portal, warm``: a rebuild after one material's body was edited, with the cache of the build before and
+  into its output folder, as ``mkdocs serve`` and ``studyportal build`` rebuild (render/output.py).
 
 Peak memory is that of every process of a build together (the build and its workers), sampled from
 ``/proc`` every 20 ms as proportional set size (PSS: memory shared by forked workers is counted once);
@@ -101,9 +102,10 @@ class TreeMemory(threading.Thread):
             self.done.wait(0.02)
 
 
-def run_build(project: Path, site: Path, env: dict[str, str] | None = None) -> dict:
-    """Build once; wall seconds, CPU seconds and peak memory of all the build's processes."""
-    shutil.rmtree(site, ignore_errors=True)
+def run_build(project: Path, site: Path, env: dict[str, str] | None = None, keep: bool = False) -> dict:
+    """Build once (into an empty folder, unless ``keep``); wall seconds, CPU seconds and peak memory of all the build's processes."""
+    if not keep:
+        shutil.rmtree(site, ignore_errors=True)
     cmd = generator.build_command(project / "mkdocs.yml", site, quiet=True)
     full_env = {**generator.build_env(), "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT), **(env or {})}
     started = time.perf_counter()
@@ -160,7 +162,7 @@ def measure(n: int, corpus: Path, work: Path, repeat: int, default_max: int) -> 
         shutil.rmtree(portal / CACHE, ignore_errors=True)
         runs["cold"].append(run_build(portal, work / "site-portal"))
         edit_one_body(portal, round_)
-        runs["warm"].append(run_build(portal, work / "site-portal"))
+        runs["warm"].append(run_build(portal, work / "site-portal", keep=True))
         shutil.rmtree(portal / CACHE, ignore_errors=True)
         runs["nosearch"].append(run_build(portal, work / "site-nosearch", {"STUDYPORTAL_BENCH_NO_SEARCH": "1"}))
         if round_ == 0 and n <= default_max:

@@ -2,11 +2,14 @@
 
 A cache folder copied from elsewhere (committed to Git, unpacked from an archive) was signed with another
 user's key, so nothing in it is trusted: its page results are not used and its pickled catalog entries
-are never unpickled. :func:`keep_file` is how each of them writes an entry.
+are never unpickled. :func:`keep_file` is how each of them writes an entry; :func:`keep_signed` and
+:func:`read_signed` keep one signed answer in a file of its own.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import tempfile
@@ -56,3 +59,29 @@ def keep_file(path: Path, *chunks: bytes) -> bool:
         except OSError:
             pass
         return False
+
+
+_SIGNED = b"SPS1"
+
+
+def keep_signed(path: Path, name: str, body: bytes) -> bool:
+    """Keep ``body`` in a cache file signed with this user's key for ``name`` (what it is the answer to)."""
+    secret = local_secret()
+    if secret is None:
+        return False
+    return keep_file(path, _SIGNED, hmac.new(secret, name.encode("utf-8") + b"\0" + body, hashlib.sha256).digest(), body)
+
+
+def read_signed(path: Path, name: str) -> bytes | None:
+    """What :func:`keep_signed` kept for ``name``, if it is there, whole and signed by this user; else None."""
+    secret = local_secret()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_SIGNED) + 32
+    if secret is None or data[: len(_SIGNED)] != _SIGNED:
+        return None
+    body = data[head:]
+    good = hmac.new(secret, name.encode("utf-8") + b"\0" + body, hashlib.sha256).digest()
+    return body if hmac.compare_digest(data[len(_SIGNED) : head], good) else None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -90,14 +92,20 @@ class Problems:
 
 def display_path(path: Path, root: Path | None) -> str:
     """Path as shown to the user: relative to the working directory when possible."""
-    for base in (Path.cwd(), root):
+    resolved = path.resolve()
+    for base in (os.getcwd(), root):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return resolved.relative_to(_resolved_folder(os.fspath(base))).as_posix()
         except ValueError:
             continue
     return path.as_posix()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def format_text(problems: Problems) -> str:

@@ -23,6 +23,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,28 +162,50 @@ def precompress_site(
     ``output``: the build's writes into a folder kept from the last build (render/output.py): the files it made are
     the site, and a file it left as it was keeps copies that are newer than it.
     """
-    started = time.perf_counter()
+    work = Precompression(cache, brotli_too, output, workers)
     if output is None:
-        files = sorted(p for p in site.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-        todo = [p for p in files if p.stat().st_size >= MIN_BYTES]
+        work.add(p for p in site.rglob("*") if p.suffix in SUFFIXES and p.is_file())
     else:
-        files = sorted(Path(k) for k in output.made if os.path.splitext(k)[1] in SUFFIXES)
-        todo, kept = [], 0
-        for path in files:
-            if _copies_kept(path, output, brotli_too):
-                kept += 1
-            elif os.stat(path).st_size >= MIN_BYTES:
-                todo.append(path)
-    store = _Store(cache)
-    # zlib and brotli release the GIL: threads use every core the machine lends.
-    with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
-        results = list(pool.map(lambda p: _precompress(p, store, brotli_too, output), todo))
-    store.close()
-    written = sum(1 for done, _ in results if done)
-    reused = sum(1 for done, hit in results if done and hit)
-    if output is not None:
-        written, reused = written + kept, reused + kept
-    return Compressed(written, len(files) - written, time.perf_counter() - started, reused)
+        work.add(Path(k) for k in output.made if os.path.splitext(k)[1] in SUFFIXES)
+    return work.finish()
+
+
+class Precompression:
+    """Copies made on threads while the build goes on (zlib and brotli release the GIL): :meth:`add` files as they are
+    final, :meth:`finish` once. The plugin adds the pages before it builds the search index, and the index after it."""
+
+    def __init__(self, cache: Path | None, brotli_too: bool, output: SiteOutput | None = None, workers: int | None = None) -> None:
+        self.started = time.perf_counter()
+        self.store = _Store(cache)
+        self.brotli_too = brotli_too
+        self.output = output
+        self.pool = ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1))
+        self.futures: list[Any] = []
+        self.files = self.kept = 0
+
+    def add(self, paths: Iterable[Path]) -> None:
+        """Make the copies of these files (text files only, each once)."""
+        for path in sorted(paths):
+            if path.suffix not in SUFFIXES:
+                continue
+            self.files += 1
+            if self.output is not None and _copies_kept(path, self.output, self.brotli_too):
+                self.kept += 1
+            elif path.stat().st_size >= MIN_BYTES:
+                self.futures.append(self.pool.submit(_precompress, path, self.store, self.brotli_too, self.output))
+
+    def finish(self) -> Compressed:
+        results = [f.result() for f in self.futures]
+        self.pool.shutdown()
+        self.store.close()
+        written = sum(1 for done, _ in results if done) + self.kept
+        reused = sum(1 for done, hit in results if done and hit) + self.kept
+        return Compressed(written, self.files - written, time.perf_counter() - self.started, reused)
+
+    def cancel(self) -> None:
+        """A failed build: stop without waiting for copies not yet begun."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.store.close()
 
 
 def _copies_kept(path: Path, output: SiteOutput, brotli_too: bool) -> bool:

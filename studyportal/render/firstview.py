@@ -39,10 +39,11 @@ class Styles:
 
 
 def plan_styles(theme_dirs: list[str], features: list[str], plugins: list[str], extra: dict, palette: object,
-                direction: str | None, repository: bool, own_scripts: list[Path], markdown: Iterable[str]) -> Styles:
+                direction: str | None, repository: bool, own_scripts: list[Path], markdown: Iterable[str],
+                memo: Path | None = None) -> Styles:
     """The site's first-paint and search stylesheets; Material's untrimmed when the theme is not Material's
     or another plugin could write markup this module does not know. ``markdown``: every page's source
-    (admonitions and footnotes keep their rules only when some page can have them)."""
+    (admonitions and footnotes keep their rules only when some page can have them). ``memo``: the build cache's folder."""
     material = next((Path(d) for d in theme_dirs if Path(d).parts[-2:] == ("material", "templates")), None)
     if material is None or set(plugins) != {"studyportal"}:
         return Styles()
@@ -56,7 +57,7 @@ def plan_styles(theme_dirs: list[str], features: list[str], plugins: list[str], 
     scripts = [*sorted((PACKAGE / "assets").glob("*/*.js")), *own_scripts]
     words = material_css.site_words(material, own_dirs, scripts, site) | material_css.content_classes(markdown)
     readers = "".join(p.read_text(encoding="utf-8", errors="replace") for p in [*scripts, *sorted((PACKAGE / "assets").glob("*/*.css"))])
-    files = material_css.material_stylesheets(tuple(sheets), words, site, readers)
+    files = material_css.material_stylesheets(tuple(sheets), words, site, readers, memo)
     first, late = list(files)
     return Styles(first, late, SEARCH_CSS, files)
 

@@ -21,6 +21,7 @@ Plain Python (tinycss2 parses the stylesheet); ``render/mkdocs_plugin.py`` hands
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2.ast import Node
 
+from studyportal.local_secret import keep_signed, read_signed
+from studyportal.render.cache import digest
 from studyportal.sanitize.policy import class_allowed
 
 # What Material's bundle adds to pages at run time (not in any template): wrappers around data tables,
@@ -194,10 +197,21 @@ def _trim(rules: list[Node], words: frozenset[str], site: SiteFacts, readers: st
     return _drop_unread_properties(kept, readers, only)
 
 
-def material_stylesheets(css_files: tuple[Path, ...], words: frozenset[str], site: SiteFacts, readers: str) -> dict[str, str]:
+def material_stylesheets(
+    css_files: tuple[Path, ...], words: frozenset[str], site: SiteFacts, readers: str, memo: Path | None = None
+) -> dict[str, str]:
     """``{path in the site: text}`` of Material's trimmed stylesheet for the first paint and of the search panel's
-    part (the search script loads it), each named by a hash of its text."""
-    first, late = _trimmed(tuple((p, p.stat().st_mtime_ns) for p in css_files), words, site, readers)
+    part (the search script loads it), each named by a hash of its text. ``memo``: a folder of the build cache where
+    the last answer is kept (signed), so a rebuild with the same inputs does not trim again."""
+    files = tuple((p, p.stat().st_mtime_ns) for p in css_files)
+    name = digest([(str(p), m, p.stat().st_size) for p, m in files], sorted(words), site, readers) if memo is not None else ""
+    kept = read_signed(memo / "styles.bin", name) if memo is not None else None
+    if kept is not None:
+        first, late = json.loads(kept)
+    else:
+        first, late = _trimmed(files, words, site, readers)
+        if memo is not None:
+            keep_signed(memo / "styles.bin", name, json.dumps([first, late]).encode("utf-8"))
     return {f"{_OUT}.{_digest(first)}.min.css": first, f"{_OUT}-search.{_digest(late)}.min.css": late}
 
 

@@ -35,10 +35,10 @@ from studyportal.plan.site import plan_site
 from studyportal.plan.types import NavItem, SitePlan
 from studyportal.problems import Problem
 from studyportal.render.cache import CACHE_DIR, PageCache, digest, tool_digest
-from studyportal.render.compress import precompress_site
+from studyportal.render.compress import Precompression, precompress_site
 from studyportal.render.firstview import Styles, minified, minifies, minify_assets, plan_styles
 from studyportal.render.links import PageLinks
-from studyportal.render.output import SiteOutput
+from studyportal.render.output import SiteOutput, load_record
 from studyportal.render.prebuilt import PrebuiltPages
 from studyportal.render.shipped import SELFTEST_JS, SITE_CSS, STAMP_SCRIPT, help_files, help_pages, page_scripts, reach_files, theme_dirs
 from studyportal.render.template_cache import TEMPLATES_DIR, SignedTemplateCache
@@ -55,6 +55,7 @@ NO_SEARCH_ENV = "STUDYPORTAL_BENCH_NO_SEARCH"
 # "mkdocs": neither cache nor workers, every page through MkDocs' own loop (what tests compare the others with).
 CACHE_ENV = "STUDYPORTAL_CACHE"
 GC_THRESHOLD = 50_000
+OUTPUT_RECORDS = "output"  # in the build cache: what each build wrote into its output folder (render/output.py)
 _MKDOCS_CLEAN = mkdocs_utils.clean_directory
 BOOT_SCRIPT = ("assets/studyportal/boot.js", Path(__file__).resolve().parent.parent / "assets" / "site" / "boot.js")
 
@@ -190,7 +191,8 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         markdown = [p.markdown for p in self.plan.pages.values()] + [path.read_text(encoding="utf-8", errors="replace")
                                                                      for path in [*docs.rglob("*.md"), *(p for _, p in help_pages())]]
         self.styles = plan_styles(theme.dirs, theme.get("features") or [], list(config.plugins), dict(config.extra), theme.get("palette"),
-                                  theme.get("direction"), bool(config.repo_url), [p for p in scripts if p.is_file()], markdown)
+                                  theme.get("direction"), bool(config.repo_url), [p for p in scripts if p.is_file()], markdown,
+                                  self.cache_dir)
         config.extra["studyportal_css"] = self.styles.template_data()
         if SITE_CSS[0] not in config.extra_css:
             config.extra_css.insert(0, SITE_CSS[0])  # first: a portal's own stylesheets come after it and win
@@ -241,7 +243,8 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
                 if files.get_file_from_path(dest) is None:
                     files.append(File.generated(config, dest, abs_src_path=source))
         if self.keeping:
-            self.output = SiteOutput(config.site_dir)
+            records = self.cache_dir / OUTPUT_RECORDS if self.cache_dir is not None else None
+            self.output = SiteOutput(config.site_dir, load_record(records, config.site_dir) if records is not None else None)
             for file in files:
                 if not file.is_documentation_page():
                     file.copy_file = functools.partial(_copy_through, self.output, file)  # type: ignore[method-assign]
@@ -349,19 +352,36 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             log.info(f"生成页面：{len(made.pages)} 个，其中 {made.rendered} 个重新生成{reused}{workers}")
             made.finish()
         output = self.output
-        if self.indexing:
-            built = self.search.write(Path(config.site_dir), output.write if output is not None else None)
-            size = f"{built.bytes / 1e6:.1f} MB"
-            log.info(f"搜索索引：{built.documents} 个页面，{built.terms} 个词，{size}，用时 {self.search.seconds:.2f} 秒")
+        site = Path(config.site_dir)
+        compressing = self.config.precompress and not self.previewing  # `mkdocs serve` compresses nothing
+        copies = Precompression(self.cache_dir, self.config.brotli, output) if compressing and output is not None else None
+        if copies is not None:  # the pages are final: compressed on other threads while this one builds the index
+            before = set(output.made)
+            copies.add(Path(k) for k in before)
+        try:
+            if self.indexing:
+                built = self.search.write(site, output.write if output is not None else None)
+                size = f"{built.bytes / 1e6:.1f} MB"
+                log.info(f"搜索索引：{built.documents} 个页面，{built.terms} 个词，{size}，用时 {self.search.seconds:.2f} 秒")
+        except BaseException:
+            if copies is not None:
+                copies.cancel()
+            raise
         if output is None:
-            minify_assets(Path(config.site_dir))  # else minified as they were copied (_copy_through)
-        if self.config.precompress and not self.previewing:  # `mkdocs serve` compresses nothing
-            done = precompress_site(Path(config.site_dir), cache=self.cache_dir, brotli_too=self.config.brotli, output=output)
+            minify_assets(site)  # else minified as they were copied (_copy_through)
+        if compressing:
+            if copies is not None:
+                copies.add(Path(k) for k in output.made - before)
+                done = copies.finish()
+            else:
+                done = precompress_site(site, cache=self.cache_dir, brotli_too=self.config.brotli)
             reused = f"，{done.reused} 个取自构建缓存或上次的输出" if done.reused else ""
-            copies = ".gz 和 .br" if self.config.brotli else ".gz"
-            log.info(f"预压缩：{done.written} 个文件写了 {copies}{reused}（{done.kept} 个太小或压不小），用时 {done.seconds:.2f} 秒")
+            kinds = ".gz 和 .br" if self.config.brotli else ".gz"
+            log.info(f"预压缩：{done.written} 个文件写了 {kinds}{reused}（{done.kept} 个太小或压不小），用时 {done.seconds:.2f} 秒")
         if output is not None:
             removed = output.sweep()
+            if self.cache_dir is not None:
+                output.save_record(self.cache_dir / OUTPUT_RECORDS)
             kept = len(output.made) - len(output.written)
             log.info(f"输出目录：{len(output.written)} 个文件写入，{kept} 个与上次相同未重写，删除 {removed} 个过时文件")
             self.output = None

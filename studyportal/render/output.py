@@ -8,7 +8,13 @@ file alone when the same bytes are already there, and at the end removes what th
 (:meth:`SiteOutput.sweep`). The folder then holds exactly what a build into an empty folder writes; tests
 compare the two byte for byte. Plain Python.
 
-Nothing the folder held is trusted: every file is compared by its bytes; a file with other hard links (a
+Reading a file back costs more than hashing the bytes it should hold, so each build leaves a record of the
+files it wrote — their size, times, inode and SHA-256 — signed in the build cache (:func:`load_record`,
+:meth:`SiteOutput.save_record`). A file whose size, modification and change times and inode still match the
+record is known to hold what was recorded; only a file that does not match is read back.
+
+Nothing the folder held is trusted: every file is compared by its bytes (or by the record above, which the
+system's change time guards: nothing can write a file without changing it); a file with other hard links (a
 backup made with ``cp -al``) is replaced, never written through; a symbolic link, or anything that is not a
 plain file or folder, is removed, never followed. Entries whose names start with a dot at the top of the
 folder are left alone, as MkDocs leaves them when it empties the folder.
@@ -17,21 +23,28 @@ folder are left alone, as MkDocs leaves them when it empties the folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
 
+from studyportal.local_secret import keep_signed, read_signed
+
 _CHUNK = 1 << 20
+RECORDS_KEPT = 4  # records of output folders (a site and the folder kept for the next build, and spares)
 
 
 class SiteOutput:
     """One build's writes into ``root``, which may hold an earlier build (or nothing)."""
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, record: dict[str, list] | None = None) -> None:
         self.root = os.path.abspath(root)
         self.existing: dict[str, os.stat_result] = {}  # absolute path → its stat when the build began
         self.made: set[str] = set()  # every file this build produced (written or found already right)
         self.written: set[str] = set()  # those whose bytes this build wrote (or may have: see prepare)
+        self.known = record or {}  # path in the folder → [size, mtime_ns, ctime_ns, inode, sha256] from the last build
+        self.record: dict[str, list] = {}  # the same for this build's files
         self._scan()
 
     def _scan(self) -> None:
@@ -62,13 +75,33 @@ class SiteOutput:
         key = self.path(path)
         self.made.add(key)
         old = self.existing.get(key)
-        if old is not None and old.st_size == len(data) and old.st_nlink == 1 and key not in self.written and _holds(key, data):
-            return False
+        sha = hashlib.sha256(data).hexdigest()
+        if old is not None and old.st_size == len(data) and old.st_nlink == 1 and key not in self.written:
+            stamp = [old.st_size, old.st_mtime_ns, old.st_ctime_ns, old.st_ino]
+            known = self.known.get(key[len(self.root) + 1 :])
+            if (known == [*stamp, sha]) if known is not None and known[:4] == stamp else _holds(key, data):
+                self.record[key] = [*stamp, sha]
+                return False
         self._open_fresh(key, old)
         with open(key, "wb") as f:
             f.write(data)
+            f.flush()
+            now = os.fstat(f.fileno())
         self.written.add(key)
+        self.record[key] = [now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino, sha]
         return True
+
+    def save_record(self, folder: Path) -> None:
+        """Keep this build's record of the files it wrote, for the next build into this folder (see :func:`load_record`)."""
+        name = _record_name(self.root)
+        if name is None:
+            return
+        record = {key[len(self.root) + 1 :]: v for key, v in self.record.items()}
+        keep_signed(folder / f"{name}.bin", f"output {name}", json.dumps(record, separators=(",", ":")).encode("utf-8"))
+        with contextlib.suppress(OSError):
+            records = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in records[RECORDS_KEPT:]:
+                old.unlink()
 
     def copy(self, source: Path | str, path: Path | str) -> bool:
         """Make ``path`` a copy of the file ``source``; False when it already was one."""
@@ -160,3 +193,25 @@ def _same_files(source: Path | str, path: str, size: int) -> bool:
                     return True
     except OSError:
         return False
+
+
+def _record_name(root: str) -> str | None:
+    """The record of an output folder is named by its device and inode: it follows the folder when it is renamed."""
+    try:
+        st = os.stat(root)
+    except OSError:
+        return None
+    return f"{st.st_dev}-{st.st_ino}"
+
+
+def load_record(folder: Path, root: Path | str) -> dict[str, list]:
+    """The record the last build into ``root`` left in ``folder`` (the build cache's), if any and signed by this user."""
+    name = _record_name(os.path.abspath(root))
+    body = read_signed(folder / f"{name}.bin", f"output {name}") if name is not None else None
+    if body is None:
+        return {}
+    try:
+        record = json.loads(body)
+        return {str(k): [int(x) for x in v[:4]] + [str(v[4])] for k, v in record.items()} if isinstance(record, dict) else {}
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return {}
