@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studyportal.banks.load import BANKS_DIR, load_banks
+from studyportal.forks import ForkPool, can_fork, worker_count
 from studyportal.load.bounds import MAX_BYTES
 from studyportal.load.frontmatter import Located, parse_yaml, split_front_matter, too_big
 from studyportal.load.git_dates import GitDates, last_commits, updated_date
@@ -107,11 +108,11 @@ def load_catalog(root: Path, *, dates_from_git: bool = False, memo: LoadMemo | N
     published: list[Material] = []
     drafts: dict[str, Material] = {}
     by_path: dict[Path, Material] = {}
-    for path in material_files(root, problems):
+    paths = list(material_files(root, problems))
+    for path, (material, found) in zip(paths, _load_materials(paths, root, memo), strict=True):
         result.checked_files += 1
         result.sources.append(path)
-        shown = display_path(path, root)
-        material = _load_material(path, shown, problems, root, memo)
+        problems.extend(found)
         if material is None:
             continue
         by_path[Path(os.path.normpath(os.path.abspath(path)))] = material
@@ -211,15 +212,45 @@ class _Anchors:
         return self.known[id(m)]
 
 
-def _load_material(path: Path, shown: str, problems: list[Problem], root: Path, memo: LoadMemo | None = None) -> Material | None:
-    data = _read_bytes(path, shown, problems)
-    if data is None:
-        return None
-    key = memo.key(data, path, shown, root) if memo is not None else ""
-    known = memo.get(key) if memo is not None else None
-    if known is not None:
-        problems.extend(known[1])
-        return known[0]
+Loaded = tuple[Material | None, list[Problem]]
+MIN_PARALLEL_LOAD = 200  # materials to check before forking pays off (about a millisecond each)
+
+
+def _load_materials(paths: list[Path], root: Path, memo: LoadMemo | None) -> list[Loaded]:
+    """Each file's material (None after an error) and problems, in order: from the memo, else checked — on every core
+    when there are many (a first build, a new tool version), the results the same as one process's."""
+    out: list[Loaded] = []
+    todo: list[tuple[int, Path, str, bytes, str]] = []  # (position, path, as shown, bytes, memo key)
+    for path in paths:
+        shown = display_path(path, root)
+        found: list[Problem] = []
+        data = _read_bytes(path, shown, found)
+        key = memo.key(data, path, shown, root) if memo is not None and data is not None else ""
+        known = memo.get(key) if memo is not None and data is not None else None
+        if known is not None:
+            out.append((known[0], list(known[1])))
+            continue
+        out.append((None, found))
+        if data is not None:
+            todo.append((len(out) - 1, path, shown, data, key))
+    processes = worker_count() if len(todo) >= MIN_PARALLEL_LOAD and can_fork() else 0
+    pool = ForkPool(len(todo), lambda i: _check_material(todo[i][1], todo[i][2], todo[i][3], root), processes) if processes else None
+    try:
+        for i, (at, path, shown, data, key) in enumerate(todo):
+            got = pool.take(i) if pool is not None else None
+            material, found = got if isinstance(got, tuple) else _check_material(path, shown, data, root)
+            out[at] = (material, found)
+            if memo is not None:
+                files = [ref.path for ref in (material.references if material else []) if ref.kind == "file" and ref.path is not None]
+                if not any(p.severity == "error" for p in found):  # a missing picture is an error: looked for again next time
+                    memo.put(key, material, found, [probe(Path(f), root) for f in files])
+    finally:
+        if pool is not None:
+            pool.close()
+    return out
+
+
+def _check_material(path: Path, shown: str, data: bytes, root: Path) -> Loaded:
     found: list[Problem] = []
     source = decode_source(data, shown)
     found.extend(source.problems)
@@ -228,12 +259,7 @@ def _load_material(path: Path, shown: str, problems: list[Problem], root: Path, 
         doc = split_front_matter(source.text, shown)
         found.extend(doc.problems)
         material = validate_material(doc, shown, found, source=path, root=root)
-    problems.extend(found)
-    if memo is not None:
-        files = [ref.path for ref in (material.references if material else []) if ref.kind == "file" and ref.path is not None]
-        if not any(p.severity == "error" for p in found):  # a missing picture is an error: looked for again next time
-            memo.put(key, material, found, [probe(Path(f), root) for f in files])
-    return material
+    return material, found
 
 
 def _load_curriculum(path: Path, shown: str, problems: list[Problem], root: Path) -> tuple[Curriculum, Located] | None:

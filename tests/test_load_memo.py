@@ -8,7 +8,7 @@ import pytest
 
 from studyportal.catalog import load_catalog
 from studyportal.load.memo import MEMO_FILE, LoadMemo
-from tests.helpers import GOOD_BODY, material_text, write
+from tests.helpers import GOOD_BODY, GOOD_META, material_text, write
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -104,3 +104,38 @@ def test_other_checking_code_does_not_use_the_memo(tmp_path):
     load(materials, cache, code="tool version 1")
     _, memo = load(materials, cache, code="tool version 2")
     assert memo.hits == 0
+
+
+def test_many_materials_are_checked_on_every_core_with_the_same_results_and_problems(tmp_path, monkeypatch):
+    """A first build of a large portal checks its materials in forked workers (forks.py); what it finds is what one
+    process finds, in the same order, and the memo it leaves serves the next load."""
+    import studyportal.catalog as catalog
+
+    materials = tmp_path / "materials"
+    for i in range(catalog.MIN_PARALLEL_LOAD + 20):
+        meta = GOOD_META.replace("学习新党章", f"第{i}课")
+        write(materials, f"dangzhang/m{i:03}.md", material_text(meta, f"## 第{i}课\n\n党章是全党的根本大法。\n"))
+    write(materials, "dangzhang/bad-yaml.md", "---\ntitle: [不完整\n---\n\n正文\n")
+    write(materials, "dangzhang/no-title.md", material_text(GOOD_META.replace("title: 学习新党章\n", "")))
+    write(materials, "dangzhang/gbk.md", material_text(GOOD_META.replace("学习新党章", "党费")).encode("gbk"))
+    write(materials, "dangzhang/dup.md", material_text(GOOD_META + "\nslug: m007"))
+    pools = []
+    real = catalog.ForkPool
+
+    def counted(*args, **kwargs):
+        pools.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(catalog, "ForkPool", counted)
+    monkeypatch.setenv("STUDYPORTAL_JOBS", "1")
+    alone = summary(load_catalog(materials))
+    assert pools == []
+    monkeypatch.setenv("STUDYPORTAL_JOBS", "2")
+    parallel, memo = load(materials, tmp_path / "cache")
+    assert pools == [2]
+    assert summary(parallel) == alone
+    assert len(alone[0]) > catalog.MIN_PARALLEL_LOAD
+    assert [name for name in ("bad-yaml.md", "no-title.md", "dup.md") if not any(name in p for p in alone[1])] == []
+    memo.save()
+    again, _ = load(materials, tmp_path / "cache")
+    assert pools == [2] and summary(again) == alone  # everything from the memo: nothing forked

@@ -384,7 +384,7 @@ def test_page_workers_die_with_their_build_even_mid_page(tmp_path):
     """If mkdocs is killed while its page workers render, none of them goes on working (they never write files)."""
     script = (
         "import os, sys, time\n"
-        "from studyportal.render.workers import ForkPool\n"
+        "from studyportal.forks import ForkPool\n"
         "pool = ForkPool(1000, lambda i: time.sleep(0.5) or i, 2)\n"
         "print(*pool._pids, flush=True)\n"
         "time.sleep(60)\n"

@@ -9,7 +9,7 @@ the plugin does it itself, page by page, when MkDocs is about to write the page:
    its Markdown, meta and URL, the navigation, the configuration, the templates and the versions of the
    tool, MkDocs and the theme (:func:`site_key`, :func:`page_key`). A page whose key is in the build
    cache (``cache.py``), with the same answers to the site paths it looked up, is taken from there;
-   the others are rendered by forked workers (``workers.py``), or here when forking is not possible;
+   the others are rendered by forked workers (``studyportal/forks.py``), or here when forking is not possible;
 3. when MkDocs writes the page, it writes the finished file through a template that prints it as it is
    (``theme/sp-prebuilt.html``), with the page's log messages replayed, so ``--strict`` still counts them.
 
@@ -34,8 +34,8 @@ from mkdocs.commands.build import get_context
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
+from studyportal.forks import ForkPool, can_fork, worker_count
 from studyportal.render.cache import PageCache, PageResult, data_digest, digest, tool_digest, tree_digest
-from studyportal.render.workers import ForkPool, can_fork, worker_count
 from studyportal.search.terms import PageTerms
 
 PREBUILT_TEMPLATE = "sp-prebuilt.html"  # prints page.content as it is: the finished file

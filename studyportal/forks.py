@@ -1,13 +1,13 @@
-"""Rendering pages on every core: forked copies of the build each take the next page, and send back its result.
+"""Work on every core: forked copies of the process each take the next task, and send back its result.
 
-A fork starts with the build's whole state (configuration, navigation, plan, templates) as it is when
-the pages are about to be written, so a worker renders a page exactly as the build would; nothing is
-rebuilt or re-read. Workers take pages in order from a shared counter, so they stay balanced on a busy
-machine and results arrive about in the order the build writes them.
+The build renders pages this way (render/prebuilt.py) and loads materials this way when its memo does not
+have them (catalog.py). A fork starts with the whole state of the process as it is, so a worker does a
+task exactly as the process itself would; nothing is rebuilt or re-read. Workers take tasks in order
+from a shared counter, so they stay balanced on a busy machine and results arrive about in order.
 
-Whatever goes wrong in a worker — an exception, a crash, a worker killed — costs speed only: the build
-renders the pages it did not receive itself. A worker ends as soon as the build is gone (its pipe
-breaks). Forking needs POSIX; elsewhere :func:`can_fork` is false and the build renders alone.
+Whatever goes wrong in a worker — an exception, a crash, a worker killed — costs speed only: the caller
+does the tasks it did not receive itself. A worker ends as soon as its parent is gone (its pipe breaks).
+Forking needs POSIX; elsewhere :func:`can_fork` is false and everything is done in the one process.
 """
 
 from __future__ import annotations
