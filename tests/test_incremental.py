@@ -146,6 +146,7 @@ def test_build_clean_starts_cold_and_the_cache_folder_is_ignored_by_git(tmp_path
     ignored = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8")
     starter = (Path(__file__).resolve().parent.parent / "studyportal" / "starter" / "gitignore").read_text(encoding="utf-8")
     assert f"{CACHE}/" in ignored and f"{CACHE}/" in starter
+    assert "/.site.*/" in ignored.splitlines() and ".site.*/" in starter.splitlines()  # the kept site beside site/ (publish.py)
     marker = project / CACHE / "00" / "marker.bin"
     marker.parent.mkdir(exist_ok=True)
     marker.write_bytes(b"from the build before")
