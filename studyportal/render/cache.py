@@ -204,6 +204,25 @@ class PageCache:
         self.hits += 1
         return result
 
+    def lookups(self, key: str) -> list[tuple[str, str | None]] | None:
+        """The site paths the entry of ``key`` looked up (to see whether it is still right), if the entry is there,
+        whole and signed by this user; else None. The entry is not kept: :meth:`get` reads it again when it is used,
+        so a warm build never holds every page in memory."""
+        if self.secret is None:
+            return None
+        try:
+            data = self._path(key).read_bytes()
+            fmt, signature, n_json, n_html, n_blob = _HEAD.unpack_from(data)
+            body = memoryview(data)[_HEAD.size :]
+            if fmt != FORMAT or len(body) != n_json + n_html + n_blob:
+                return None
+            if not hmac.compare_digest(signature, self._sign(key, data[:4], data[_HEAD.size - 12 : _HEAD.size], body)):
+                return None
+            head = json.loads(bytes(body[:n_json]).decode("utf-8"))
+            return [(str(p), u if u is None else str(u)) for p, u in head["lookups"]]
+        except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError):
+            return None
+
     def _decode(self, key: str, data: bytes) -> PageResult | None:
         fmt, signature, n_json, n_html, n_blob = _HEAD.unpack_from(data)
         body = memoryview(data)[_HEAD.size :]

@@ -127,7 +127,7 @@ class PrebuiltPages:
         self.pages: dict[str, Page] = {}  # src_uri → page, in MkDocs' order
         self.templates: dict[str, str] = {}
         self.keys: dict[str, str] = {}
-        self.ready: dict[str, PageResult] = {}
+        self.ready: set[str] = set()  # pages whose cache entry is right: read again when the page is written
         self.todo: dict[str, int] = {}  # src_uri → its number among the pages to render
         self.rendering = False  # True while a page is being rendered here or in a worker: the plugin's hooks act as usual
         self.pool: ForkPool | None = None
@@ -154,9 +154,9 @@ class PrebuiltPages:
         for src, page in self.pages.items():
             self.templates[src] = page.meta.get("template", "main.html")
             key = self.keys[src] = page_key(site, page, self.templates[src], links.get(src, {}))
-            hit = self.cache.get(key) if self.cache is not None else None
-            if hit is not None and all(_lookup(files, path) == url for path, url in hit.lookups):
-                self.ready[src] = hit
+            looked = self.cache.lookups(key) if self.cache is not None else None
+            if looked is not None and all(_lookup(files, path) == url for path, url in looked):
+                self.ready.add(src)
             else:
                 todo.append(src)
         self.todo = {src: i for i, src in enumerate(todo)}
@@ -170,9 +170,15 @@ class PrebuiltPages:
     def take(self, page: Page) -> PageResult:
         """The finished page (cache, worker or rendered now); its messages replayed, its anchors known to MkDocs."""
         src = page.file.src_uri
-        result = self.ready.pop(src, None)
+        result = None
+        if src in self.ready:
+            self.ready.discard(src)
+            result = self.cache.get(self.keys[src]) if self.cache is not None else None
+            if result is None:  # gone or damaged since the build began: made here
+                self.todo[src] = -1
         if result is None:
-            got = self.pool.take(self.todo[src]) if self.pool is not None else None
+            at = self.todo[src]
+            got = self.pool.take(at) if self.pool is not None and at >= 0 else None
             result = got if isinstance(got, PageResult) else self._render_and_keep(page)
             self.rendered += 1
             if self.cache is not None:
