@@ -185,6 +185,15 @@ def _runs(a: np.ndarray, starts_only: bool = False) -> tuple[np.ndarray, np.ndar
     return a[first], first if starts_only else np.diff(np.append(first, len(a)))
 
 
+def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(keys, wanted)``, about twice as fast for many values: looked up in sorted order, so that
+    each binary search starts near the last one in memory."""
+    order = np.argsort(wanted, kind="stable")
+    out = np.empty(len(wanted), dtype=np.intp)
+    out[order] = np.searchsorted(keys, wanted[order])
+    return out
+
+
 CHUNK = 128  # pages weighed together: large enough for numpy to pay off, small enough to keep memory low
 
 
@@ -252,7 +261,7 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
     chunks = []  # per chunk: terms, documents, levels of its pairs, by document then term
     for c in starts:
         fields = _chunk(pages, load, c, word_ids)
-        terms = [np.searchsorted(keys, k) for k, _, _ in fields]
+        terms = [_positions(keys, k) for k, _, _ in fields]
         codes = np.concatenate([fd.astype(np.int64) * t + tm for (_, _, fd), tm in zip(fields, terms, strict=True)])
         parts = [
             idf[tm] * (k1p * (tf := fc.astype(np.float64))) / (norms[f][fd] + tf) * FIELDS[f][1]
