@@ -227,10 +227,11 @@ def _build(config_file: Path, target: Path, signals: _Signals, notify: Callable[
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     except OSError as exc:
         raise PublishError(f"无法在 {target.parent} 中创建临时目录：{exc.strerror or exc}") from None
-    reuse = reuse_dir(target)
+    reuse, reused = reuse_dir(target), False
     if _real_dir(reuse):
         with signals.held(), contextlib.suppress(OSError):
             os.rename(reuse, staging)  # replaces the empty folder just made (the name stays ours, for _clean_leftovers)
+            reused = True
     try:
         code, output = _run_generator(config_file, staging, signals)
     except BaseException:
@@ -238,7 +239,10 @@ def _build(config_file: Path, target: Path, signals: _Signals, notify: Callable[
             _remove(staging)
         raise
     if code != 0:
-        _set_aside(staging, target)
+        if reused:
+            _set_aside(staging, target)  # still the next build's starting point
+        else:
+            _remove(staging)
         raise PublishError(f"{generator.failure_text(output)}\n构建失败，已发布的网站 {target} 保持原样。")
     for line in generator.check_warnings(output):
         notify(line)

@@ -237,10 +237,10 @@ def test_studyportal_build_turns_the_site_it_replaces_into_the_next_builds_start
     env = {**generator.build_env(), "SOURCE_DATE_EPOCH": "1790000000", "XDG_CACHE_HOME": str(tmp_path / "home-cache")}
     site, reuse = project / "site", project / ".site.reuse"
 
-    def studyportal_build(*extra: str) -> None:
+    def studyportal_build(*extra: str, status: int = 0) -> None:
         cmd = [sys.executable, "-m", "studyportal.cli", "build", *extra]
         result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
-        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.returncode == status, result.stderr[-3000:]
 
     body = project / "materials" / "dangzhang" / "dangfei-jiaona.md"
     studyportal_build()
@@ -254,6 +254,13 @@ def test_studyportal_build_turns_the_site_it_replaces_into_the_next_builds_start
     assert (site / "index.html").stat().st_ino == first  # the kept folder became the new site; its unchanged files were not recreated
     build(project, tmp_path / "cold", tmp_path, STUDYPORTAL_CACHE="mkdocs")
     assert_same_site(site, tmp_path / "cold")
+    # A failed build leaves the site as it was and keeps the folder for the next one.
+    broken = project / "materials" / "broken.md"
+    broken.write_text("没有元数据\n", encoding="utf-8")
+    studyportal_build(status=1)
+    assert_same_site(site, tmp_path / "cold")
+    assert reuse.is_dir() and sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [".site.reuse"]
+    broken.unlink()
     studyportal_build("--clean")
     assert (site / "index.html").stat().st_ino != first
     assert_same_site(site, tmp_path / "cold")
