@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import brotli
@@ -152,28 +154,71 @@ def stock_url(sample_site: Path, tmp_path_factory: pytest.TempPathFactory):
     server.shutdown()
 
 
-def screenshot(browser, url: str, width: int, mode: str | None) -> bytes:
-    context, page, _ = open_page(browser, width=width, height=740 if width == 360 else 768)
+# The 适老化 bar has decided whether this device can read aloud (reach.js waits up to 2 s for voices): until then the
+# bar's 朗读 button shows, and the bar's layout (and so the used margins in the computed styles) is not final.
+DECIDED = "document.querySelector('[data-sp-reach=read]').hidden || speechSynthesis.getVoices().some(v => /^zh/i.test(v.lang))"
+
+
+def reach_state(browser, url: str, mode: str | None) -> str:
+    """A script that puts into a page's storage what the 适老化 bar of the site at ``url`` saves when a reader chooses ``mode``."""
+    context = browser.new_context()
     try:
+        page = context.new_page()
         page.goto(url)
-        page.evaluate("m => __md_set('sp-reach', m)", {mode: 1} if mode else {})
-        page.reload()
-        wait_until(page, "!!document.querySelector('[data-sp-search][data-sp-mounted]') && document.fonts.status === 'loaded'")
-        wait_until(page, "!document.querySelector('[data-sp-search]').hidden")
-        # The 适老化 bar has decided whether this device can read aloud (reach.js waits up to 2 s for voices).
-        decided = "document.querySelector('[data-sp-reach=read]').hidden || speechSynthesis.getVoices().some(v => /^zh/i.test(v.lang))"
-        wait_until(page, decided)
-        # Settled: Material's transitions have ended and the 适老化 bar knows whether the device can read aloud.
-        previous = None
-        for _ in range(25):
-            page.wait_for_timeout(400)
-            shot = page.screenshot(full_page=True, animations="disabled", caret="hide")
-            if shot == previous:
-                return shot
-            previous = shot
-        return shot
+        choose = "m => { localStorage.clear(); __md_set('sp-reach', m); return Object.entries(localStorage); }"
+        saved = page.evaluate(choose, {mode: 1} if mode else {})
+        assert saved and all("sp-reach" in key for key, _ in saved), saved
+        return f"for (const [k, v] of {json.dumps(saved)}) localStorage.setItem(k, v);"
     finally:
         context.close()
+
+
+def reach_context(browser, state: str, width: int):
+    """A fresh context of the phone's or the office PC's size whose pages start with the reader's saved choices."""
+    context = browser.new_context(viewport={"width": width, "height": 740 if width == 360 else 768})
+    context.add_init_script(state)
+    return context
+
+
+def settled_screenshots(browser, urls: list[tuple[str, str]], width: int, mode: str | None) -> list[bytes]:
+    """Full-page screenshots of ``(url, storage)`` pairs, each page in a context of its own, each taken once it is settled.
+
+    The pages load and settle side by side (the 适老化 bar's two seconds of waiting for voices overlap). A page is shot until
+    two shots in a row, at least 400 ms apart, differ in no pixel (as :func:`differing_pixels` counts them).
+    """
+    contexts, pages = [], []
+    for url, state in urls:
+        contexts.append(reach_context(browser, state, width))
+        pages.append(contexts[-1].new_page())
+        pages[-1].goto(url, wait_until="commit")  # the pages load side by side; each is waited for below
+    try:
+        for page in pages:
+            wait_until(page, "document.readyState === 'complete'")
+            wait_until(page, "!!document.querySelector('[data-sp-search][data-sp-mounted]') && document.fonts.status === 'loaded'")
+            wait_until(page, "!document.querySelector('[data-sp-search]').hidden")
+            wait_until(page, DECIDED)
+            modes = page.evaluate("Array.from(document.documentElement.classList).filter(c => /^sp-(big|contrast|cursor)$/.test(c))")
+            assert modes == ([f"sp-{mode}"] if mode else []), (page.url, modes)  # the saved choice is in force
+        # Settled: Material's transitions have ended and the 适老化 bar knows whether the device can read aloud.
+        previous: list[bytes | None] = [None] * len(pages)
+        settled: dict[int, bytes] = {}
+        last = [time.monotonic()] * len(pages)
+        for _ in range(25):
+            for i, page in enumerate(pages):
+                if i in settled:
+                    continue
+                time.sleep(max(0.0, 0.4 - (time.monotonic() - last[i])))
+                shot = page.screenshot(full_page=True, animations="disabled", caret="hide")
+                last[i] = time.monotonic()
+                if previous[i] is not None and differing_pixels(previous[i], shot) == 0:
+                    settled[i] = shot
+                previous[i] = shot
+            if len(settled) == len(pages):
+                break
+        return [settled.get(i, previous[i]) for i in range(len(pages))]
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def differing_pixels(a: bytes, b: bytes) -> int:
@@ -188,27 +233,30 @@ def differing_pixels(a: bytes, b: bytes) -> int:
 
 # Every element's (and its ::before's and ::after's) computed style, as one hash per element. Not compared: transitions,
 # and custom properties (the trimmed sheet drops those nothing reads; what they do shows in the real properties).
-STYLES = """() => Array.from(document.querySelectorAll('body *')).map(e => {
-  let h = 0, text = e.tagName + '.' + e.getAttribute('class');
-  for (const pseudo of [null, '::before', '::after']) {
-    const c = getComputedStyle(e, pseudo);
-    for (let i = 0; i < c.length; i++) {
-      if (!/^(transition|animation|--)/.test(c[i])) text += c[i] + ':' + c.getPropertyValue(c[i]) + ';';
+# Chromium lists the same standard properties in every computed style, so their names are read once, from the root.
+STYLES = """() => {
+  const root = getComputedStyle(document.documentElement), names = [];
+  for (let i = 0; i < root.length; i++) if (!/^(transition|animation|--)/.test(root[i])) names.push(root[i]);
+  return Array.from(document.querySelectorAll('body *')).map(e => {
+    let h = 0, text = e.tagName + '.' + e.getAttribute('class');
+    for (const pseudo of [null, '::before', '::after']) {
+      const c = getComputedStyle(e, pseudo);
+      for (const name of names) text += name + ':' + c.getPropertyValue(name) + ';';
     }
-  }
-  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
-  return e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '').replace(/ /g, '.') + ' ' + h;
-})"""
+    for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+    return e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '').replace(/ /g, '.') + ' ' + h;
+  });
+}"""
 
 
-def open_search_styles(browser, url: str, width: int, mode: str | None) -> list[str]:
+def open_search_styles(browser, url: str, state: str, width: int) -> list[str]:
     """The computed styles of the material page with the search panel open on a query (its results drawn)."""
-    context, page, _ = open_page(browser, width=width, height=740 if width == 360 else 768)
+    context = reach_context(browser, state, width)
     try:
+        page = context.new_page()
         page.goto(url + MATERIAL)
-        page.evaluate("m => __md_set('sp-reach', m)", {mode: 1} if mode else {})
-        page.reload()
         wait_until(page, "!document.querySelector('[data-sp-search]').hidden")
+        wait_until(page, DECIDED)
         page.keyboard.press("/")
         page.keyboard.insert_text("党章")
         wait_until(page, "q => document.querySelector('[data-sp-search-result]').dataset.spQuery === q", "党章")
@@ -229,15 +277,17 @@ def open_search_styles(browser, url: str, width: int, mode: str | None) -> list[
 @pytest.mark.parametrize("mode", [None, "big", "contrast"], ids=["normal", "大字", "高对比"])
 @pytest.mark.parametrize("width", [360, 1024])
 def test_pages_with_the_trimmed_stylesheet_look_exactly_like_with_materials_own(browser, sample_url, stock_url, width, mode):
+    states = {url: reach_state(browser, url, mode) for url in (sample_url, stock_url)}
+    # Every page twice, with the trimmed and with the stock sheets, loading and settling side by side.
+    pages = [(url + path, states[url]) for url in (sample_url, stock_url) for path in PAGES.values()]
+    shots = settled_screenshots(browser, pages, width, mode)
     different = {}
-    for name, path in PAGES.items():
-        trimmed = screenshot(browser, sample_url + path, width, mode)
-        stock = screenshot(browser, stock_url + path, width, mode)
+    for name, trimmed, stock in zip(PAGES, shots[: len(PAGES)], shots[len(PAGES) :], strict=True):
         if (n := differing_pixels(trimmed, stock)) > 0:
             different[name] = n
     assert not different, f"pixels that differ at {width} px, mode {mode}: {different}"
     # The open search panel (its rules now come with the search script): the same computed style on every element.
-    trimmed, stock = open_search_styles(browser, sample_url, width, mode), open_search_styles(browser, stock_url, width, mode)
+    trimmed, stock = (open_search_styles(browser, url, states[url], width) for url in (sample_url, stock_url))
     assert len(trimmed) == len(stock)
     assert [t for t, s in zip(trimmed, stock, strict=True) if t != s] == []
 

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from studyportal.bundle.archive import extract_zip
-from tests.helpers import ROOT, open_page, serve, write
+from tests.helpers import ROOT, open_page, serve, wait_until, write
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +120,10 @@ phases:
     start: 2026-03-01
     end: 2026-10-31
     description: {phase}
+activities:
+  - month: 2026-07
+    title: {activity}
+    description: {activity_about}
 modules:
   - key: m1
     title: '模块 <img src=x onerror=alert(1)> {{ onclick="alert(2)" style="position:fixed;inset:0;z-index:99" }}'
@@ -128,6 +132,14 @@ modules:
       <a href="javascript:alert('desc link')">点</a> <img src="/\\evil.example/desc.png">
     materials: [{slugs}]
 """
+
+# A month's themed activity (plain text on the curriculum page; thismonth.js copies its title into the "本月" boxes):
+# script, handlers, javascript: links and text near the 500-character limit, with no space to break the line at.
+ACTIVITY_TITLE = "主题党日 <script>alert('activity')</script><img src=x onerror=\"alert('activity img')\"> <b>粗</b>"
+ACTIVITY_ABOUT = (
+    "<a href=\"javascript:alert('activity link')\">点这里</a> [链接](javascript:alert('activity md')) "
+    "<svg onload=\"alert('activity svg')\"></svg> https://evil.example/" + "长" * 150 + "x" * 180
+)
 
 # A question bank whose every text is an attack: the self-test prints it as text, and its script only moves that text.
 FORM_PAYLOADS = [
@@ -185,6 +197,8 @@ def _hostile_tree(materials: Path) -> None:
             title=q(f"课程 {TEXT_PAYLOAD[:40]}"),
             rhythm=q(TEXT_PAYLOAD),
             phase=q(TEXT_PAYLOAD),
+            activity=q(ACTIVITY_TITLE),
+            activity_about=q(ACTIVITY_ABOUT),
             slugs=", ".join(HOSTILE_SLUGS),
         )
         write(materials, f"curricula/{audience}.yml", text)
@@ -345,3 +359,44 @@ def test_bank_text_stays_text_in_the_self_test(browser, hostile):
     finally:
         context.close()
         server.shutdown()
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_a_months_activity_shows_as_typed_and_runs_nothing(browser, hostile, where):
+    """The activity's title and description on the curriculum page, and its title in the "本月" boxes of that page and of
+    the home page (July 2026, the device's date fixed): the text as written, no element made of it, nothing run or fetched."""
+    text = (hostile["site"] / "curricula" / "member" / "index.html").read_text(encoding="utf-8")
+    start = text.index('<section class="sp-months"')
+    months = text[start : text.index("</section>", start)]
+    assert {name for name, _ in _start_tags(months)} <= {"section", "h2", "ul", "li", "strong", "br", "span"}
+    assert "&lt;script&gt;" in months and "&lt;img src=x onerror=" in months and "javascript:alert(" in months
+    server, url = serve(hostile["site"])
+    base = url if where == "http" else hostile["offline"].as_uri() + "/"
+    index = "" if where == "http" else "index.html"
+    context = browser.new_context(timezone_id="Asia/Shanghai", viewport={"width": 360, "height": 740})
+    dialogs: list[str] = []
+    requests: list[str] = []
+    try:
+        for path in (f"curricula/member/{index}", index):
+            page = context.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: requests.append(r.url))
+            page.clock.set_fixed_time("2026-07-10T09:30:00+08:00")
+            page.goto(base + path)
+            wait_until(page, "document.querySelectorAll('[data-sp-now]:not([hidden])').length > 0")
+            boxes = page.locator("[data-sp-now]:not([hidden])")
+            said = [boxes.nth(i).inner_text() for i in range(boxes.count())]
+            assert any(f"本月活动：{ACTIVITY_TITLE}" in box for box in said), (path, said)
+            assert page.locator("[data-sp-now] :is(script, img, b, a, svg)").count() == 0, path
+            if path.startswith("curricula"):
+                item = page.locator(".sp-months li.sp-now-current")
+                assert item.inner_text().split("\n") == ["2026年7月　" + ACTIVITY_TITLE, ACTIVITY_ABOUT], path
+                assert page.locator(".sp-months :is(script, img, b, a, svg)").count() == 0
+                # The long description wraps: nothing on a 360 px phone is scrolled sideways.
+                assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), path
+            page.close()
+    finally:
+        context.close()
+        server.shutdown()
+    assert dialogs == []
+    assert [u for u in requests if not u.startswith((base, "data:", "blob:", "about:"))] == []
