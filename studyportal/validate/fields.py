@@ -111,7 +111,9 @@ class FieldReader:
         if required and not value:
             self.problem(where, f"{where[-1]} 不能为空", fix or "填上内容")
         if max_len is not None and len(value) > max_len:
-            self.problem(where, f"太长了：{len(value)} 个字，最多 {max_len} 个字", f"压缩到 {max_len} 字以内，详细内容写进正文")
+            # A curriculum or a question bank has no body to take the rest.
+            more = "详细内容写进正文" if self.path.endswith(".md") else "详细内容写成一篇材料，在这里只写要点"
+            self.problem(where, f"太长了：{len(value)} 个字，最多 {max_len} 个字", f"压缩到 {max_len} 字以内，{more}")
         return self._visible(where, value, name)
 
     def _visible(self, where: tuple, value: str, name: bool) -> str:
