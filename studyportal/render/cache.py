@@ -48,6 +48,10 @@ class PageResult:
     lookups: list[tuple[str, str | None]] = field(default_factory=list)  # site path looked up → its URL then (None: absent)
 
 
+def _lookups(head: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [(str(p), u if u is None else str(u)) for p, u in head["lookups"]]
+
+
 def _digest_value(value: Any, out: list[str], depth: int = 0) -> None:
     """A stable text form of a configuration value: the same for the same settings in every process and run."""
     if depth > 16:
@@ -211,32 +215,30 @@ class PageCache:
         if self.secret is None:
             return None
         try:
-            data = self._path(key).read_bytes()
-            fmt, signature, n_json, n_html, n_blob = _HEAD.unpack_from(data)
-            body = memoryview(data)[_HEAD.size :]
-            if fmt != FORMAT or len(body) != n_json + n_html + n_blob:
-                return None
-            if not hmac.compare_digest(signature, self._sign(key, data[:4], data[_HEAD.size - 12 : _HEAD.size], body)):
-                return None
-            head = json.loads(bytes(body[:n_json]).decode("utf-8"))
-            return [(str(p), u if u is None else str(u)) for p, u in head["lookups"]]
+            opened = self._open(key, self._path(key).read_bytes())
+            return _lookups(opened[0]) if opened is not None else None
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError):
             return None
 
-    def _decode(self, key: str, data: bytes) -> PageResult | None:
+    def _open(self, key: str, data: bytes) -> tuple[dict[str, Any], memoryview, memoryview] | None:
+        """An entry's head (JSON), page bytes and search blob, if it is whole and signed by this user."""
         fmt, signature, n_json, n_html, n_blob = _HEAD.unpack_from(data)
         body = memoryview(data)[_HEAD.size :]
         if fmt != FORMAT or len(body) != n_json + n_html + n_blob:
             return None
         if not hmac.compare_digest(signature, self._sign(key, data[:4], data[_HEAD.size - 12 : _HEAD.size], body)):
             return None
-        head = json.loads(bytes(body[:n_json]).decode("utf-8"))
-        html = bytes(body[n_json : n_json + n_html])
-        terms = PageTerms.from_blobs(head["terms"], bytes(body[n_json + n_html :])) if head["terms"] is not None else None
+        return json.loads(bytes(body[:n_json]).decode("utf-8")), body[n_json : n_json + n_html], body[n_json + n_html :]
+
+    def _decode(self, key: str, data: bytes) -> PageResult | None:
+        opened = self._open(key, data)
+        if opened is None:
+            return None
+        head, html, blob = opened
+        terms = PageTerms.from_blobs(head["terms"], bytes(blob)) if head["terms"] is not None else None
         logs = [(str(name), int(level), str(msg)) for name, level, msg in head["logs"]]
-        lookups = [(str(p), u if u is None else str(u)) for p, u in head["lookups"]]
         links = {str(k): {str(a): str(u) for a, u in v.items()} for k, v in head["links"].items()}
-        return PageResult(html, terms, [str(a) for a in head["anchors"]], links, logs, lookups)
+        return PageResult(bytes(html), terms, [str(a) for a in head["anchors"]], links, logs, _lookups(head))
 
     def put(self, key: str, result: PageResult) -> None:
         """Keep a fresh result (at once: a build does not hold every page in memory until its end)."""
