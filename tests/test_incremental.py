@@ -205,7 +205,7 @@ def test_a_build_into_an_earlier_builds_folder_writes_only_what_changed_and_trus
     (kept / "linked.html").symlink_to(outside / "keep.html")
     # What a person or an older build left: a stray page, a folder where a file goes, a page cut off by a killed build,
     # and a page rewritten with the right bytes whose .gz a killed build never got to (older than the page, and wrong).
-    (kept / "old-section").mkdir()
+    (kept / "old-section" / "empty").mkdir(parents=True)
     (kept / "old-section" / "index.html").write_text("stale", encoding="utf-8")
     (kept / "404.html").unlink()
     (kept / "404.html").mkdir()
@@ -226,6 +226,7 @@ def test_a_build_into_an_earlier_builds_folder_writes_only_what_changed_and_trus
     assert backup.read_bytes() == backup_bytes and edited_page.read_bytes() != backup_bytes
     assert (outside / "keep.html").read_text(encoding="utf-8") == "not the site's"
     assert not os.path.lexists(kept / "materials" / "elsewhere") and not os.path.lexists(kept / "linked.html")
+    assert not (kept / "old-section").exists()  # with the empty folder in it
     after = unchanged_page.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not written again
     count, left, removed = written(log)

@@ -45,6 +45,7 @@ class SiteOutput:
         self.written: set[str] = set()  # those whose bytes this build wrote (or may have: see prepare)
         self.known = record or {}  # path in the folder → [size, mtime_ns, ctime_ns, inode, sha256] from the last build
         self.record: dict[str, list] = {}  # the same for this build's files
+        self.folders: list[str] = []  # the folders it held
         self._scan()
 
     def _scan(self) -> None:
@@ -60,6 +61,7 @@ class SiteOutput:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
+                    self.folders.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
                     self.existing[entry.path] = entry.stat(follow_symlinks=False)
                 else:
@@ -157,18 +159,12 @@ class SiteOutput:
     def sweep(self) -> int:
         """Remove what the folder held and this build did not make, and folders left empty; how many files went."""
         gone = [key for key in self.existing if key not in self.made]
-        folders: set[str] = set()
         for key in gone:
             with contextlib.suppress(OSError):
                 os.unlink(key)
-            folders.add(os.path.dirname(key))
-        for folder in sorted(folders, key=len, reverse=True):
-            while folder != self.root and folder.startswith(self.root + os.sep):
-                try:
-                    os.rmdir(folder)
-                except OSError:
-                    break
-                folder = os.path.dirname(folder)
+        for folder in sorted(self.folders, key=len, reverse=True):  # the deepest first; a folder with files stays
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
         return len(gone)
 
 
