@@ -20,4 +20,5 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 python3 -m ruff check studyportal tests scripts
-python3 -m pytest -q --durations=25 "$@"
+# Two processes, a test file each at a time (the machine has two cores; builds and Chromium wait on files and pipes).
+python3 -m pytest -q --durations=25 -n 2 --dist loadfile "$@"

@@ -285,6 +285,12 @@ def test_pages_with_the_trimmed_stylesheet_look_exactly_like_with_materials_own(
     for name, trimmed, stock in zip(PAGES, shots[: len(PAGES)], shots[len(PAGES) :], strict=True):
         if (n := differing_pixels(trimmed, stock)) > 0:
             different[name] = n
+    if different:  # on a busy machine a page can settle on a frame a pixel off; a real difference shows again
+        again = list(different)
+        urls = [(url + PAGES[name], states[url]) for url in (sample_url, stock_url) for name in again]
+        shots = settled_screenshots(browser, urls, width, mode)
+        pairs = zip(again, shots[: len(again)], shots[len(again) :], strict=True)
+        different = {name: n for name, a, b in pairs if (n := differing_pixels(a, b))}
     assert not different, f"pixels that differ at {width} px, mode {mode}: {different}"
     # The open search panel (its rules now come with the search script): the same computed style on every element.
     trimmed, stock = (open_search_styles(browser, url, states[url], width) for url in (sample_url, stock_url))
