@@ -64,24 +64,32 @@ def keep_file(path: Path, *chunks: bytes) -> bool:
 _SIGNED = b"SPS1"
 
 
-def keep_signed(path: Path, name: str, body: bytes) -> bool:
-    """Keep ``body`` in a cache file signed with this user's key for ``name`` (what it is the answer to)."""
-    secret = local_secret()
+def keep_signed(path: Path, name: str, body: bytes, *, kind: bytes = _SIGNED, secret: bytes | None = None) -> bool:
+    """Keep ``body`` in a cache file signed with this user's key for ``name`` (what it is the answer to).
+
+    ``kind``: four bytes that start the file (what sort of entry it is); ``secret``: the key, when the caller holds it.
+    """
+    secret = secret or local_secret()
     if secret is None:
         return False
-    return keep_file(path, _SIGNED, hmac.new(secret, name.encode("utf-8") + b"\0" + body, hashlib.sha256).digest(), body)
+    return keep_file(path, kind, _signature(secret, name, body), body)
 
 
-def read_signed(path: Path, name: str) -> bytes | None:
+def read_signed(path: Path, name: str, *, kind: bytes = _SIGNED, secret: bytes | None = None) -> bytes | None:
     """What :func:`keep_signed` kept for ``name``, if it is there, whole and signed by this user; else None."""
-    secret = local_secret()
+    secret = secret or local_secret()
+    if secret is None:
+        return None
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    head = len(_SIGNED) + 32
-    if secret is None or data[: len(_SIGNED)] != _SIGNED:
-        return None
+    head = len(kind) + 32
     body = data[head:]
-    good = hmac.new(secret, name.encode("utf-8") + b"\0" + body, hashlib.sha256).digest()
-    return body if hmac.compare_digest(data[len(_SIGNED) : head], good) else None
+    if data[: len(kind)] != kind or not hmac.compare_digest(data[len(kind) : head], _signature(secret, name, body)):
+        return None
+    return body
+
+
+def _signature(secret: bytes, name: str, body: bytes) -> bytes:
+    return hmac.new(secret, name.encode("utf-8") + b"\0" + body, hashlib.sha256).digest()

@@ -153,26 +153,24 @@ class _Store:
                 os.unlink(self.tmp)
 
 
-def precompress_site(
-    site: Path, workers: int | None = None, cache: Path | None = None, brotli_too: bool = True, output: SiteOutput | None = None
-) -> Compressed:
+def precompress_site(site: Path, workers: int | None = None, cache: Path | None = None, brotli_too: bool = True) -> Compressed:
     """Write ``x.gz`` (and ``x.br`` with ``brotli_too``) beside every text file of ``site`` of at least :data:`MIN_BYTES`.
 
     ``cache``: the folder of earlier builds' copies (``.studyportal-cache/compressed``); None compresses everything.
-    ``output``: the build's writes into a folder kept from the last build (render/output.py): the files it made are
-    the site, and a file it left as it was keeps copies that are newer than it.
+    A build into a kept output folder uses :class:`Precompression` with its :class:`SiteOutput` instead.
     """
-    work = Precompression(cache, brotli_too, output, workers)
-    if output is None:
-        work.add(p for p in site.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-    else:
-        work.add(Path(k) for k in output.made if os.path.splitext(k)[1] in SUFFIXES)
+    work = Precompression(cache, brotli_too, None, workers)
+    work.add(p for p in site.rglob("*") if p.suffix in SUFFIXES and p.is_file())
     return work.finish()
 
 
 class Precompression:
     """Copies made on threads while the build goes on (zlib and brotli release the GIL): :meth:`add` files as they are
-    final, :meth:`finish` once. The plugin adds the pages before it builds the search index, and the index after it."""
+    final, :meth:`finish` once. The plugin adds the pages before it builds the search index, and the index after it.
+
+    ``output``: the build's writes into a folder kept from the last build (render/output.py): a file it left as it
+    was keeps its copies when they are newer than it, and new copies are written through it.
+    """
 
     def __init__(self, cache: Path | None, brotli_too: bool, output: SiteOutput | None = None, workers: int | None = None) -> None:
         self.started = time.perf_counter()

@@ -81,7 +81,9 @@ class SiteOutput:
         if old is not None and old.st_size == len(data) and old.st_nlink == 1 and key not in self.written:
             stamp = [old.st_size, old.st_mtime_ns, old.st_ctime_ns, old.st_ino]
             known = self.known.get(key[len(self.root) + 1 :])
-            if (known == [*stamp, sha]) if known is not None and known[:4] == stamp else _holds(key, data):
+            # The file is as the last build recorded it (nothing wrote it since): its digest says; else read it back.
+            same = known[4] == sha if known is not None and known[:4] == stamp else _holds(key, data)
+            if same:
                 self.record[key] = [*stamp, sha]
                 return False
         self._open_fresh(key, old)

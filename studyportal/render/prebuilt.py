@@ -171,14 +171,12 @@ class PrebuiltPages:
         """The finished page (cache, worker or rendered now); its messages replayed, its anchors known to MkDocs."""
         src = page.file.src_uri
         result = None
-        if src in self.ready:
+        if src in self.ready:  # else a worker renders it (an entry gone or damaged since the build began: made here)
             self.ready.discard(src)
             result = self.cache.get(self.keys[src]) if self.cache is not None else None
-            if result is None:  # gone or damaged since the build began: made here
-                self.todo[src] = -1
         if result is None:
-            at = self.todo[src]
-            got = self.pool.take(at) if self.pool is not None and at >= 0 else None
+            at = self.todo.get(src)
+            got = self.pool.take(at) if self.pool is not None and at is not None else None
             result = got if isinstance(got, PageResult) else self._render_and_keep(page)
             self.rendered += 1
             if self.cache is not None:

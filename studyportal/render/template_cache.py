@@ -9,13 +9,11 @@ fails its signature, is ignored and the template compiled afresh.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from studyportal.local_secret import keep_file, local_secret
+from studyportal.local_secret import keep_signed, local_secret, read_signed
 
 TEMPLATES_DIR = "templates"
 _FORMAT = b"SPT1"
@@ -31,24 +29,13 @@ class SignedTemplateCache(BytecodeCache):
     def _path(self, bucket: Bucket) -> Path:
         return self.folder / f"{bucket.key}.bin"
 
-    def _sign(self, key: str, body: bytes) -> bytes:
-        assert self.secret is not None
-        return hmac.new(self.secret, key.encode("ascii") + b"\0" + body, hashlib.sha256).digest()
-
     def load_bytecode(self, bucket: Bucket) -> None:
         if self.secret is None:
             return
-        try:
-            data = self._path(bucket).read_bytes()
-        except OSError:
-            return
-        head = len(_FORMAT) + 32
-        body = data[head:]
-        if data[: len(_FORMAT)] == _FORMAT and hmac.compare_digest(data[len(_FORMAT) : head], self._sign(bucket.key, body)):
+        body = read_signed(self._path(bucket), bucket.key, kind=_FORMAT, secret=self.secret)
+        if body is not None:
             bucket.bytecode_from_string(body)  # Jinja checks its own version and the template's source checksum
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        if self.secret is None:
-            return
-        body = bucket.bytecode_to_string()
-        keep_file(self._path(bucket), _FORMAT, self._sign(bucket.key, body), body)
+        if self.secret is not None:
+            keep_signed(self._path(bucket), bucket.key, bucket.bytecode_to_string(), kind=_FORMAT, secret=self.secret)

@@ -488,16 +488,14 @@ class IndexBuilder:
                 shutil.rmtree(target)
             for sub in ("p", "t"):
                 (target / sub).mkdir(parents=True, exist_ok=True)
+        write = writer or Path.write_bytes
         size = 0
 
         def emit(rel: str, content: str) -> None:
             nonlocal size
             data = content.encode("utf-8")
             size += len(data)
-            if writer is None:
-                (Path(site_dir) / rel).write_bytes(data)
-            else:
-                writer(Path(site_dir) / rel, data)
+            write(Path(site_dir) / rel, data)
 
         built = self._build(emit)
         built.bytes = size
