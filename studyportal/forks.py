@@ -12,6 +12,8 @@ Forking needs POSIX; elsewhere :func:`can_fork` is false and everything is done 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -24,6 +26,26 @@ from multiprocessing.connection import wait
 from typing import Any
 
 WORKERS_ENV = "STUDYPORTAL_JOBS"  # how many worker processes (1: render in the build's own process)
+TRIM_EVERY = 32  # tasks a worker does between two returns of freed memory to the system
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim  # glibc only
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def trim_memory() -> None:
+    """Give the memory the process has freed back to the system (glibc keeps it otherwise).
+
+    Before forking this matters twice: the freed pages would count in every worker, and workers
+    filling them would copy them one by one."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def can_fork() -> bool:
@@ -60,7 +82,9 @@ class ForkPool:
         self._pids: list[int] = []
         self._ready: dict[int, Any] = {}
         self.failures: list[str] = []
+        self._received = 0
         self._parent = os.getpid()
+        trim_memory()
         gc.freeze()  # the build's objects stay out of the workers' garbage collection: its pages of memory stay shared
         for _ in range(processes):
             here, there = ctx.Pipe(duplex=False)
@@ -76,7 +100,7 @@ class ForkPool:
         gc.unfreeze()
 
     def _serve(self, conn: Any, work: Callable[[int], Any]) -> None:
-        status = 0
+        status = done = 0
         try:
             for other in self._conns:  # the pipes of workers started before this one belong to the build
                 other.close()
@@ -93,6 +117,10 @@ class ForkPool:
                 except Exception:
                     result = Failed(traceback.format_exc())
                 conn.send((i, result))
+                del result
+                done += 1
+                if done % TRIM_EVERY == 0:
+                    trim_memory()
         except BaseException:  # the build went away (broken pipe) or anything else: just stop
             status = 1
         finally:
@@ -113,6 +141,9 @@ class ForkPool:
                 if isinstance(result, Failed):
                     self.failures.append(result.detail)
                 self._ready[j] = result
+                self._received += 1
+                if self._received % TRIM_EVERY == 0:
+                    trim_memory()
         return self._ready.pop(i)
 
     def close(self) -> None:

@@ -41,6 +41,7 @@ from studyportal.search.terms import PageTerms
 PREBUILT_TEMPLATE = "sp-prebuilt.html"  # prints page.content as it is: the finished file
 KEY_FORMAT = 1  # bump when what goes into a key, or into an entry, changes meaning
 MIN_PARALLEL = 24  # fewer pages to render than this: forking costs more than it saves
+LARGE_PAGE = 64_000  # characters of Markdown: rendered first (a handbook), while the workers are still small
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3", "numpy")
 # Settings that never change a page: where the site goes, the preview server, the watch list, strictness
 # (messages are replayed, so --strict still fails on them).
@@ -159,10 +160,12 @@ class PrebuiltPages:
                 self.ready.add(src)
             else:
                 todo.append(src)
+        todo.sort(key=lambda src: min(0, LARGE_PAGE - len(self.pages[src].markdown or "")))  # the rest keep MkDocs' order
         self.todo = {src: i for i, src in enumerate(todo)}
         processes = worker_count() if self.parallel and can_fork() and len(todo) >= MIN_PARALLEL else 0
         if processes:
             self.workers = processes
+            _load_templates(env, set(self.templates.values()))  # before forking: loaded once, shared by the workers
             self.pool = ForkPool(len(todo), lambda i: self._render_and_keep(self.pages[todo[i]]), processes)
         for page in self.pages.values():  # after forking: workers render with the real templates
             page.meta["template"] = PREBUILT_TEMPLATE
@@ -257,6 +260,14 @@ class PrebuiltPages:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+
+
+def _load_templates(env: Any, names: set[str]) -> None:
+    for name in sorted(names):
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - a template that cannot load fails again where the page is rendered, and is reported there
+            continue
 
 
 def _lookup(files: Any, path: str) -> str | None:

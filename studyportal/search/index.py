@@ -14,7 +14,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,12 @@ def _chunk(pages: list[_Kept], load: Fields, c: int, word_ids: dict[str, int]) -
     return out
 
 
+def _on_two_threads(work: Callable[[int], Any], items: range) -> Iterator[Any]:
+    """``map(work, items)`` on two threads, in order: numpy lets go of the interpreter while it sorts and computes."""
+    with ThreadPoolExecutor(2) as pool:
+        yield from pool.map(work, items)
+
+
 def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Postings:
     """lunr's field vectors summed over fields, for every page, and their levels.
 
@@ -233,11 +240,19 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
     starts = range(0, n, CHUNK)
     # (document, field) pairs holding each key (a key is distinct within a field): each chunk's distinct keys
     # and their counts, then one sum over all chunks.
-    chunk_unique, chunk_count = [], []
-    for c in starts:
+    for p in pages:  # numbered before the chunks are taken on two threads
+        for words in p.words:
+            for w in words:
+                word_ids.setdefault(w, len(word_ids))
+
+    def distinct_keys(c: int) -> tuple[np.ndarray, np.ndarray]:
         unique, count = _runs(np.sort(np.concatenate([k for k, _, _ in _chunk(pages, load, c, word_ids)])))
+        return unique, count.astype(np.int32)
+
+    chunk_unique, chunk_count = [], []
+    for unique, count in _on_two_threads(distinct_keys, starts):
         chunk_unique.append(unique)
-        chunk_count.append(count.astype(np.int32))
+        chunk_count.append(count)
     every = np.concatenate(chunk_unique) if chunk_unique else np.zeros(0, dtype=np.int64)
     order = np.argsort(every, kind="stable")
     every, counts = every[order], np.concatenate(chunk_count)[order] if chunk_count else np.zeros(0, dtype=np.int32)
@@ -258,8 +273,9 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
         norms.append(np.array([K1 * (1 - B + B * (ln / avg)) for ln in lengths], dtype=np.float64))
     bounds = np.array(codec.LEVEL_BOUNDS)
     t = max(len(keys), 1)
-    chunks = []  # per chunk: terms, documents, levels of its pairs, by document then term
-    for c in starts:
+
+    def weigh_chunk(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The chunk's (term, document) pairs, by document then term, and their levels."""
         fields = _chunk(pages, load, c, word_ids)
         terms = [_positions(keys, k) for k, _, _ in fields]
         codes = np.concatenate([fd.astype(np.int64) * t + tm for (_, _, fd), tm in zip(fields, terms, strict=True)])
@@ -281,7 +297,9 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
             weight[more] += x[first[more] + k]
         codes = codes[first]
         levels = np.searchsorted(bounds, weight, side="right").astype(np.uint8)
-        chunks.append(((codes % t).astype(np.int32), (codes // t).astype(np.int32), levels))
+        return (codes % t).astype(np.int32), (codes // t).astype(np.int32), levels
+
+    chunks = list(_on_two_threads(weigh_chunk, starts))
     # Group the pairs by term: a term's pairs of earlier chunks (earlier documents) come first.
     per_term = np.zeros(len(keys), dtype=np.int64)
     for terms, _, _ in chunks:
@@ -409,16 +427,17 @@ class IndexBuilder:
         totals = [ft.total() for ft in terms.fields]
         self.pages.append(_Kept(terms.entry, terms.text_bytes, totals, (at, len(text)), fields_at, [ft.words for ft in terms.fields]))
 
+    def _read(self, at: int, size: int) -> bytes:
+        """Bytes of the spool, by position (two threads read it at once)."""
+        return os.pread(self._spool.fileno(), size, at) if size else b""
+
     def _text(self, page: _Kept) -> str:
-        at, size = page.text_at
-        self._spool.seek(at)
-        return self._spool.read(size).decode("utf-8", "surrogatepass")
+        return self._read(*page.text_at).decode("utf-8", "surrogatepass")
 
     def _fields(self, page: _Kept) -> list[FieldTerms]:
         out = []
         for (at, n, size), words in zip(page.fields_at, page.words, strict=True):
-            self._spool.seek(at)
-            data = self._spool.read(n * (4 + size))
+            data = self._read(at, n * (4 + size))
             keys = np.frombuffer(data, dtype="<u4", count=n)
             counts = np.frombuffer(data, dtype=np.uint16 if size == 2 else np.uint32, count=n, offset=4 * n)
             out.append(FieldTerms(keys, counts, words))
@@ -434,6 +453,8 @@ class IndexBuilder:
     def _build(self, emit: Callable[[str, str], None]) -> BuiltIndex:
         """Make the index files one after the other, handing each to ``emit(path, text)``."""
         pages = sorted(self.pages, key=lambda p: p.url)
+        if self._spool is not None:
+            self._spool.flush()
         word_ids: dict[str, int] = {}
         post = _weigh(pages, self._fields, word_ids)
         words = list(word_ids)
