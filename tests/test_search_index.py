@@ -210,6 +210,39 @@ def test_the_index_is_byte_for_byte_the_straightforward_one(tmp_path):
     assert [h.url for h in search(SiteIndex(tmp_path / "fast"), "world").hits] == ["latin/"]  # folded: WORLD
 
 
+def test_an_index_of_many_chunks_is_the_straightforward_one(tmp_path):
+    """More pages than the builder weighs at once (two threads, chunks of 128), with terms in every field of every page —
+    the most a chunk can count of one term — and terms in a single page: still exactly the plain definition's files."""
+    from studyportal.search.index import CHUNK
+    from tests.search_reference import write_reference
+
+    words = "组织生活会议支部委员选举纪律规矩初心使命理论学习调查研究"
+    docs = [
+        SearchDoc(
+            f"materials/m{i:04d}/",
+            f"党员学习第{i}课 {words[i % len(words)]}{words[(i * 7) % len(words)]}",
+            "lesson" if i % 3 else "reading",
+            ["member"],
+            i % 5 == 0,
+            f"党员要点：{words[(i * 3) % len(words)]}",
+            ["党员", words[(i * 11) % len(words)]],
+            ["党员"],
+            "党员" * (1 + i % 4) + "".join(words[(i * k) % len(words)] for k in range(60)) + f" page{i} v{i % 7}",
+        )
+        for i in range(2 * CHUNK + 45)
+    ]
+    fast = IndexBuilder()
+    for d in reversed(docs):
+        fast.add(d)
+    fast.write(tmp_path / "fast")
+    write_reference(docs, tmp_path / "reference")
+    files_fast = {p.relative_to(tmp_path / "fast"): p.read_bytes() for p in (tmp_path / "fast").rglob("*") if p.is_file()}
+    files_ref = {p.relative_to(tmp_path / "reference"): p.read_bytes() for p in (tmp_path / "reference").rglob("*") if p.is_file()}
+    assert files_fast == files_ref
+    assert [h.url for h in search(SiteIndex(tmp_path / "fast"), "page300").hits] == ["materials/m0300/"]
+    assert len(search(SiteIndex(tmp_path / "fast"), "党员").hits) >= 10
+
+
 @given(st.text(alphabet=st.sampled_from("党员组织生活ＡａＺｚ０９Aa9z -—，。\u3000\u3400\u9fff\uf900\U00020000x"), max_size=80))
 def test_numpy_term_counts_are_the_token_rule(text):
     """Every Han character, every bigram of a Han run, every Latin word ≤ 40 letters, after folding: as ``term_counts``."""

@@ -34,7 +34,7 @@ from mkdocs.commands.build import get_context
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from studyportal.forks import ForkPool, can_fork, worker_count
+from studyportal.forks import ForkPool, can_fork, trim_memory, worker_count
 from studyportal.render.cache import PageCache, PageResult, data_digest, digest, tool_digest, tree_digest
 from studyportal.search.terms import PageTerms
 
@@ -162,7 +162,8 @@ class PrebuiltPages:
                 todo.append(src)
         todo.sort(key=lambda src: min(0, LARGE_PAGE - len(self.pages[src].markdown or "")))  # the rest keep MkDocs' order
         self.todo = {src: i for i, src in enumerate(todo)}
-        processes = worker_count() if self.parallel and can_fork() and len(todo) >= MIN_PARALLEL else 0
+        large = sum(len(self.pages[src].markdown or "") for src in todo) >= LARGE_PAGE  # a handbook: worth a worker alone
+        processes = min(worker_count(), len(todo)) if self.parallel and can_fork() and (len(todo) >= MIN_PARALLEL or large) else 0
         if processes:
             self.workers = processes
             _load_templates(env, set(self.templates.values()))  # before forking: loaded once, shared by the workers
@@ -252,6 +253,7 @@ class PrebuiltPages:
                 logging.getLogger("mkdocs.plugins.studyportal").debug(f"a page worker failed, the page was rendered in the build: {detail}")
             self.pool.close()
             self.pool = None
+            trim_memory()  # what the page loop freed, before the search index is built
         if self.cache is not None:
             self.cache.prune()
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from studyportal.forks import trim_memory
 from studyportal.kinds import kind_names
 from studyportal.search import codec, tokens
 from studyportal.search.terms import BIGRAM_MIN, SHIFT, FieldTerms, PageTerms, count_field
@@ -196,6 +197,9 @@ def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 CHUNK = 128  # pages weighed together: large enough for numpy to pay off, small enough to keep memory low
+_LOCAL = (CHUNK - 1).bit_length()  # bits of a page's number within its chunk
+_DOCS = _LOCAL + 1  # bits of a chunk's count of documents holding a key (at most CHUNK)
+_PACK = _DOCS + (CHUNK * len(FIELDS)).bit_length()  # and of its count of (document, field) pairs holding it: 18 bits in all
 
 
 Fields = Callable[[_Kept], list[FieldTerms]]
@@ -238,28 +242,30 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
     n = len(pages)
     nf = len(FIELDS)
     starts = range(0, n, CHUNK)
-    # (document, field) pairs holding each key (a key is distinct within a field): each chunk's distinct keys
-    # and their counts, then one sum over all chunks.
+    # Per key: the (document, field) pairs holding it (a key is distinct within a field) and the documents holding it;
+    # each chunk's distinct keys with both counts, then one sum over all chunks.
     for p in pages:  # numbered before the chunks are taken on two threads
         for words in p.words:
             for w in words:
                 word_ids.setdefault(w, len(word_ids))
 
-    def distinct_keys(c: int) -> tuple[np.ndarray, np.ndarray]:
-        unique, count = _runs(np.sort(np.concatenate([k for k, _, _ in _chunk(pages, load, c, word_ids)])))
-        return unique, count.astype(np.int32)
+    def distinct_keys(c: int) -> np.ndarray:
+        """The chunk's distinct keys, each packed with its (document, field) pairs and documents: ``key·2¹⁸ + pairs·2⁸ + documents``."""
+        codes = np.sort(np.concatenate([(k << _LOCAL) | (d - c) for k, _, d in _chunk(pages, load, c, word_ids)]))
+        new_doc = np.ones(len(codes), dtype=np.int64)
+        new_doc[1:] = codes[1:] != codes[:-1]
+        unique, first = _runs(codes >> _LOCAL, starts_only=True)
+        pairs = np.diff(np.append(first, len(codes)))
+        documents = np.add.reduceat(new_doc, first) if len(first) else np.zeros(0, dtype=np.int64)
+        return (unique << _PACK) | (pairs << _DOCS) | documents
 
-    chunk_unique, chunk_count = [], []
-    for unique, count in _on_two_threads(distinct_keys, starts):
-        chunk_unique.append(unique)
-        chunk_count.append(count)
-    every = np.concatenate(chunk_unique) if chunk_unique else np.zeros(0, dtype=np.int64)
-    order = np.argsort(every, kind="stable")
-    every, counts = every[order], np.concatenate(chunk_count)[order] if chunk_count else np.zeros(0, dtype=np.int32)
-    del chunk_unique, chunk_count, order
-    keys, first = _runs(every, starts_only=True)
-    df = np.add.reduceat(counts.astype(np.int64), first) if len(first) else np.zeros(0, dtype=np.int64)
-    del every, counts
+    # Packed, one array sorts by key without an argsort and its gathers (keys stay below 2⁴¹: room for 18 bits).
+    every = np.concatenate(list(_on_two_threads(distinct_keys, starts)) or [np.zeros(0, dtype=np.int64)])
+    every.sort()
+    keys, first = _runs(every >> _PACK, starts_only=True)
+    df = np.add.reduceat((every >> _DOCS) & ((1 << (_PACK - _DOCS)) - 1), first) if len(first) else np.zeros(0, dtype=np.int64)
+    per_term = np.add.reduceat(every & ((1 << _DOCS) - 1), first) if len(first) else np.zeros(0, dtype=np.int64)
+    del every
     # idf from Python's own log (numpy's may differ in the last bit), once per distinct document count.
     distinct = _distinct(df)
     idf_table = np.array([math.log(1 + abs((n - int(c) + 0.5) / (int(c) + 0.5))) for c in distinct], dtype=np.float64)
@@ -299,19 +305,14 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
         levels = np.searchsorted(bounds, weight, side="right").astype(np.uint8)
         return (codes % t).astype(np.int32), (codes // t).astype(np.int32), levels
 
-    chunks = list(_on_two_threads(weigh_chunk, starts))
-    # Group the pairs by term: a term's pairs of earlier chunks (earlier documents) come first.
-    per_term = np.zeros(len(keys), dtype=np.int64)
-    for terms, _, _ in chunks:
-        per_term += np.bincount(terms, minlength=len(keys))
+    # Each chunk's pairs go straight into their place, grouped by term: a term's pairs of earlier chunks (earlier documents) first.
     term_start = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(per_term, out=term_start[1:])
     total = int(term_start[-1])
     pair_doc = np.empty(total, dtype=np.int32)
     level = np.empty(total, dtype=np.uint8)
     filled = term_start[:-1].copy()
-    while chunks:
-        terms, docs, levels = chunks.pop(0)
+    for terms, docs, levels in _on_two_threads(weigh_chunk, starts):
         order = np.argsort(terms, kind="stable")  # by term, documents still in increasing order
         terms = terms[order]
         head = np.ones(len(terms), dtype=bool)
@@ -457,10 +458,12 @@ class IndexBuilder:
             self._spool.flush()
         word_ids: dict[str, int] = {}
         post = _weigh(pages, self._fields, word_ids)
+        trim_memory()  # the weighing's temporary arrays, before the strings take their place
         words = list(word_ids)
         strings, bounds = _encode(post)
         keys, postings = post.keys, len(post.pair_doc)
         del post
+        trim_memory()
         han = keys < _WORD
         bigram = han & (keys >= BIGRAM_MIN)
         text_len = np.where(han, np.where(bigram, 2, 1), 0)
