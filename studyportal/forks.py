@@ -13,7 +13,6 @@ Forking needs POSIX; elsewhere :func:`can_fork` is false and everything is done 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -26,12 +25,12 @@ from multiprocessing.connection import wait
 from typing import Any
 
 WORKERS_ENV = "STUDYPORTAL_JOBS"  # how many worker processes (1: render in the build's own process)
-TRIM_EVERY = 32  # tasks a worker does between two returns of freed memory to the system
+TRIM_SECONDS = 0.25  # freed memory goes back to the system at most this often (and after any task that took longer)
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim  # glibc only
+        return ctypes.CDLL(None).malloc_trim  # glibc only
     except (OSError, AttributeError):
         return None
 
@@ -82,7 +81,7 @@ class ForkPool:
         self._pids: list[int] = []
         self._ready: dict[int, Any] = {}
         self.failures: list[str] = []
-        self._received = 0
+        self._trimmed = time.monotonic()
         self._parent = os.getpid()
         trim_memory()
         gc.freeze()  # the build's objects stay out of the workers' garbage collection: its pages of memory stay shared
@@ -100,7 +99,8 @@ class ForkPool:
         gc.unfreeze()
 
     def _serve(self, conn: Any, work: Callable[[int], Any]) -> None:
-        status = done = 0
+        status = 0
+        trimmed = time.monotonic()
         try:
             for other in self._conns:  # the pipes of workers started before this one belong to the build
                 other.close()
@@ -118,9 +118,9 @@ class ForkPool:
                     result = Failed(traceback.format_exc())
                 conn.send((i, result))
                 del result
-                done += 1
-                if done % TRIM_EVERY == 0:
+                if time.monotonic() - trimmed >= TRIM_SECONDS:
                     trim_memory()
+                    trimmed = time.monotonic()
         except BaseException:  # the build went away (broken pipe) or anything else: just stop
             status = 1
         finally:
@@ -141,9 +141,9 @@ class ForkPool:
                 if isinstance(result, Failed):
                     self.failures.append(result.detail)
                 self._ready[j] = result
-                self._received += 1
-                if self._received % TRIM_EVERY == 0:
+                if time.monotonic() - self._trimmed >= TRIM_SECONDS:
                     trim_memory()
+                    self._trimmed = time.monotonic()
         return self._ready.pop(i)
 
     def close(self) -> None:
