@@ -326,7 +326,12 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
 
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
         if self.prebuilt is not None and self.prebuilt.held(page) and not self.prebuilt.rendering:
-            page.content = None  # written: MkDocs would otherwise hold every page until the build ends
+            # Written: MkDocs would otherwise hold every page, and its Markdown three times over, until the build ends.
+            page.content = page.markdown = None
+            page.file.content_string = ""
+            planned = self.plan.pages.get(page.file.src_uri) if self.plan else None
+            if planned is not None:
+                planned.markdown = ""
         if self.output is not None and not (self.prebuilt is not None and self.prebuilt.rendering) and output.strip():
             self.output.write(page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
             _SKIPPED.pages.add(page.file.src_uri)
