@@ -15,7 +15,8 @@ after round, interleaved so that a change in machine load hits every configurati
   into its output folder, as ``mkdocs serve`` and ``studyportal build`` rebuild (render/output.py).
 
 Peak memory is that of every process of a build together (the build and its workers), sampled from
-``/proc`` every 20 ms as proportional set size (PSS: memory shared by forked workers is counted once);
+``/proc`` every 50 ms as proportional set size (PSS: memory shared by forked workers is counted once; reading it costs
+about a tenth of a core at 20 ms, which a build on both cores pays and a one-core stock build does not);
 the sum of resident set sizes is shown beside it. Figures are medians; ratios compare medians of the same run.
 """
 
@@ -49,6 +50,7 @@ plugins:
   - search
 """
 CACHE = ".studyportal-cache"
+SAMPLE_SECONDS = 0.05  # memory peaks of a build last seconds (the end of the page loop, the search index)
 
 
 def _children(pid: int) -> list[int]:
@@ -99,7 +101,7 @@ class TreeMemory(threading.Thread):
             sums = [_memory(p) for p in _children(self.pid)]
             self.peak_pss = max(self.peak_pss, sum(s[0] for s in sums))
             self.peak_rss = max(self.peak_rss, sum(s[1] for s in sums))
-            self.done.wait(0.02)
+            self.done.wait(SAMPLE_SECONDS)
 
 
 def run_build(project: Path, site: Path, env: dict[str, str] | None = None, keep: bool = False) -> dict:
