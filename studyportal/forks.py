@@ -31,7 +31,7 @@ TRIM_SECONDS = 0.25  # freed memory goes back to the system at most this often (
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
         return ctypes.CDLL(None).malloc_trim  # glibc only
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # another C library; Windows (no CDLL of the process itself)
         return None
 
 

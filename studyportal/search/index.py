@@ -13,6 +13,7 @@ import math
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -405,6 +406,7 @@ class IndexBuilder:
         # Pages' texts and terms wait in a temporary file until the index is written: the build keeps
         # neither in memory (a page's terms are read back three times while the index is weighed).
         self._spool: Any = None
+        self._reading = threading.Lock()
 
     def add(self, doc: SearchDoc) -> None:
         """Count a page's terms here and keep them."""
@@ -429,8 +431,10 @@ class IndexBuilder:
         self.pages.append(_Kept(terms.entry, terms.text_bytes, totals, (at, len(text)), fields_at, [ft.words for ft in terms.fields]))
 
     def _read(self, at: int, size: int) -> bytes:
-        """Bytes of the spool, by position (two threads read it at once)."""
-        return os.pread(self._spool.fileno(), size, at) if size else b""
+        """Bytes of the spool, by position (two threads read it at once; ``os.pread`` is not on Windows)."""
+        with self._reading:
+            self._spool.seek(at)
+            return self._spool.read(size)
 
     def _text(self, page: _Kept) -> str:
         return self._read(*page.text_at).decode("utf-8", "surrogatepass")
