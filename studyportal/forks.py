@@ -70,12 +70,35 @@ class Failed:
         self.detail = detail
 
 
+PIPE_BYTES = 1 << 20  # results a worker can send while the build is busy rendering a page itself (Linux's default is 64 KB)
+
+
+def _widen(conn: Any) -> None:
+    """Let a worker's pipe hold a few dozen pages, so that it does not wait while the build renders one of its own."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a system limit below it: the default size
+        pass
+
+
+def _attempt(work: Callable[[int], Any], i: int) -> Any:
+    try:
+        return work(i)
+    except Exception:
+        return Failed(traceback.format_exc())
+
+
 class ForkPool:
     """``work(i)`` for ``i`` in ``range(count)``, done by forked workers; :meth:`take` waits for one result."""
 
-    def __init__(self, count: int, work: Callable[[int], Any], processes: int) -> None:
+    def __init__(self, count: int, work: Callable[[int], Any], processes: int, helping: bool = False) -> None:
+        """``helping``: the process itself does tasks too while it waits for one (then one core needs no worker of its own)."""
         ctx = multiprocessing.get_context("fork")
         self.count = count
+        self._work = work
+        self.helping = helping
         self._next = ctx.Value("i", 0)
         self._conns: list[Any] = []
         self._pids: list[int] = []
@@ -87,6 +110,7 @@ class ForkPool:
         gc.freeze()  # the build's objects stay out of the workers' garbage collection: its pages of memory stay shared
         for _ in range(processes):
             here, there = ctx.Pipe(duplex=False)
+            _widen(here)
             with warnings.catch_warnings():  # Python 3.12 warns about forking with threads (the build's stdin watcher)
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
@@ -107,15 +131,10 @@ class ForkPool:
             while True:
                 if os.getppid() != self._parent:  # the build is gone: nobody wants the rest
                     break
-                with self._next.get_lock():
-                    i = self._next.value
-                    self._next.value = i + 1
-                if i >= self.count:
+                i = self._claim()
+                if i is None:
                     break
-                try:
-                    result = work(i)
-                except Exception:
-                    result = Failed(traceback.format_exc())
+                result = _attempt(work, i)
                 conn.send((i, result))
                 del result
                 if time.monotonic() - trimmed >= TRIM_SECONDS:
@@ -129,6 +148,11 @@ class ForkPool:
     def take(self, i: int) -> Any:
         """The result of ``work(i)``, waiting for it; a :class:`Failed`, or None when no worker will send it."""
         while i not in self._ready:
+            if self.helping and not any(conn.poll() for conn in self._conns):
+                j = self._claim()
+                if j is not None:  # nothing has come in: a task of its own meanwhile
+                    self._keep(j, _attempt(self._work, j))
+                    continue
             if not self._conns:
                 return None
             for conn in wait(self._conns):
@@ -138,13 +162,23 @@ class ForkPool:
                     self._conns.remove(conn)
                     conn.close()
                     continue
-                if isinstance(result, Failed):
-                    self.failures.append(result.detail)
-                self._ready[j] = result
-                if time.monotonic() - self._trimmed >= TRIM_SECONDS:
-                    trim_memory()
-                    self._trimmed = time.monotonic()
+                self._keep(j, result)
         return self._ready.pop(i)
+
+    def _claim(self) -> int | None:
+        """The next task nobody has taken, taken; None when none is left."""
+        with self._next.get_lock():
+            i = self._next.value
+            self._next.value = i + 1
+        return i if i < self.count else None
+
+    def _keep(self, j: int, result: Any) -> None:
+        if isinstance(result, Failed):
+            self.failures.append(result.detail)
+        self._ready[j] = result
+        if time.monotonic() - self._trimmed >= TRIM_SECONDS:
+            trim_memory()
+            self._trimmed = time.monotonic()
 
     def close(self) -> None:
         """Stop the workers (those still rendering are killed) and reap them."""

@@ -164,10 +164,10 @@ class PrebuiltPages:
         self.todo = {src: i for i, src in enumerate(todo)}
         large = sum(len(self.pages[src].markdown or "") for src in todo) >= LARGE_PAGE  # a handbook: worth a worker alone
         processes = min(worker_count(), len(todo)) if self.parallel and can_fork() and (len(todo) >= MIN_PARALLEL or large) else 0
-        if processes:
+        if processes > 1:  # the build renders too, between the pages it writes: one worker fewer to hold in memory
             self.workers = processes
             _load_templates(env, set(self.templates.values()))  # before forking: loaded once, shared by the workers
-            self.pool = ForkPool(len(todo), lambda i: self._render_and_keep(self.pages[todo[i]]), processes)
+            self.pool = ForkPool(len(todo), lambda i: self._render_and_keep(self.pages[todo[i]]), processes - 1, helping=True)
         for page in self.pages.values():  # after forking: workers render with the real templates
             page.meta["template"] = PREBUILT_TEMPLATE
 
@@ -219,9 +219,13 @@ class PrebuiltPages:
         handlers, logger.handlers = logger.handlers, [capture]
         files.get_file_from_path = recording
         was_active, current = page.active, config._current_page
+        # The page MkDocs is writing while the build renders this one (ForkPool's helping): not active in this one's navigation.
+        other = current if current is not None and current is not page and current.active else None
         meta_template = page.meta.get("template")
         self.rendering = True
         try:
+            if other is not None:
+                other.active = False
             page.meta["template"] = self.templates[src]
             config._current_page = page
             self.before_render(page)
@@ -237,6 +241,8 @@ class PrebuiltPages:
         finally:
             self.rendering = False
             page.active, config._current_page = was_active, current
+            if other is not None:
+                other.active = True
             if meta_template is not None:
                 page.meta["template"] = meta_template
             del files.get_file_from_path

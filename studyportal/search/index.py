@@ -197,10 +197,10 @@ def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return out
 
 
-CHUNK = 128  # pages weighed together: large enough for numpy to pay off, small enough to keep memory low
+CHUNK = 64  # pages weighed together (two chunks at once): large enough for numpy to pay off, small enough to keep memory low
 _LOCAL = (CHUNK - 1).bit_length()  # bits of a page's number within its chunk
 _DOCS = _LOCAL + 1  # bits of a chunk's count of documents holding a key (at most CHUNK)
-_PACK = _DOCS + (CHUNK * len(FIELDS)).bit_length()  # and of its count of (document, field) pairs holding it: 18 bits in all
+_PACK = _DOCS + (CHUNK * len(FIELDS)).bit_length()  # and of its count of (document, field) pairs holding it: 16 bits in all
 
 
 Fields = Callable[[_Kept], list[FieldTerms]]
@@ -251,7 +251,7 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
                 word_ids.setdefault(w, len(word_ids))
 
     def distinct_keys(c: int) -> np.ndarray:
-        """The chunk's distinct keys, each packed with its (document, field) pairs and documents: ``key·2¹⁸ + pairs·2⁸ + documents``."""
+        """The chunk's distinct keys, each packed with its counts: ``key << _PACK | pairs << _DOCS | documents``."""
         codes = np.sort(np.concatenate([(k << _LOCAL) | (d - c) for k, _, d in _chunk(pages, load, c, word_ids)]))
         new_doc = np.ones(len(codes), dtype=np.int64)
         new_doc[1:] = codes[1:] != codes[:-1]
@@ -260,7 +260,7 @@ def _weigh(pages: list[_Kept], load: Fields, word_ids: dict[str, int]) -> _Posti
         documents = np.add.reduceat(new_doc, first) if len(first) else np.zeros(0, dtype=np.int64)
         return (unique << _PACK) | (pairs << _DOCS) | documents
 
-    # Packed, one array sorts by key without an argsort and its gathers (keys stay below 2⁴¹: room for 18 bits).
+    # Packed, one array sorts by key without an argsort and its gathers (keys stay below 2⁴¹: room for 22 bits).
     every = np.concatenate(list(_on_two_threads(distinct_keys, starts)) or [np.zeros(0, dtype=np.int64)])
     every.sort()
     keys, first = _runs(every >> _PACK, starts_only=True)
