@@ -124,7 +124,6 @@ class ForkPool:
 
     def _serve(self, conn: Any, work: Callable[[int], Any]) -> None:
         status = 0
-        trimmed = time.monotonic()
         try:
             for other in self._conns:  # the pipes of workers started before this one belong to the build
                 other.close()
@@ -137,9 +136,7 @@ class ForkPool:
                 result = _attempt(work, i)
                 conn.send((i, result))
                 del result
-                if time.monotonic() - trimmed >= TRIM_SECONDS:
-                    trim_memory()
-                    trimmed = time.monotonic()
+                self._trim_now_and_then()
         except BaseException:  # the build went away (broken pipe) or anything else: just stop
             status = 1
         finally:
@@ -176,6 +173,10 @@ class ForkPool:
         if isinstance(result, Failed):
             self.failures.append(result.detail)
         self._ready[j] = result
+        self._trim_now_and_then()
+
+    def _trim_now_and_then(self) -> None:
+        """:func:`trim_memory`, at most every :data:`TRIM_SECONDS` (in the build and in each worker, whose copy this is)."""
         if time.monotonic() - self._trimmed >= TRIM_SECONDS:
             trim_memory()
             self._trimmed = time.monotonic()
