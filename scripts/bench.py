@@ -18,6 +18,13 @@ Peak memory is that of every process of a build together (the build and its work
 ``/proc`` every 50 ms as proportional set size (PSS: memory shared by forked workers is counted once; reading it costs
 about a tenth of a core at 20 ms, which a build on both cores pays and a one-core stock build does not);
 the sum of resident set sizes is shown beside it. Figures are medians; ratios compare medians of the same run.
+
+What a build replaces (an output folder, the portal's build cache) is moved aside, and deleted only when the
+run ends. On ext4 without a journal (this kind of virtual machine's disk) the kernel skips, for every file it
+creates, each inode deleted in the last 30 seconds that is not yet written back (``recently_deleted`` in
+``fs/ext4/ialloc.c``): a build started just after deleting the last one's 8,000 files paid several seconds of
+system time creating its own, by an amount that depended on the kernel's writeback timing, not on the build.
+A fresh clone in CI, or any disk with a journal, never pays it.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ plugins:
   - search
 """
 CACHE = ".studyportal-cache"
+TRASH = ".trash"  # in the work folder: what builds replaced, deleted at the end of the run
 SAMPLE_SECONDS = 0.05  # memory peaks of a build last seconds (the end of the page loop, the search index)
 
 
@@ -107,7 +115,7 @@ class TreeMemory(threading.Thread):
 def run_build(project: Path, site: Path, env: dict[str, str] | None = None, keep: bool = False) -> dict:
     """Build once (into an empty folder, unless ``keep``); wall seconds, CPU seconds and peak memory of all the build's processes."""
     if not keep:
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(site)
     cmd = generator.build_command(project / "mkdocs.yml", site, quiet=True)
     full_env = {**generator.build_env(), "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT), **(env or {})}
     started = time.perf_counter()
@@ -123,6 +131,14 @@ def run_build(project: Path, site: Path, env: dict[str, str] | None = None, keep
         raise SystemExit(f"build of {project} failed:\n{stderr[-3000:]}")
     peak_rss = max(sampler.peak_rss, usage.ru_maxrss * 1024)
     return {"s": elapsed, "cpu": usage.ru_utime + usage.ru_stime, "pss": sampler.peak_pss or peak_rss, "rss": peak_rss}
+
+
+def set_aside(path: Path) -> None:
+    """Move ``path`` out of the way, into the run's trash (see the module's docstring: never deleted while builds run)."""
+    if path.exists():
+        trash = path.parent / TRASH
+        trash.mkdir(exist_ok=True)
+        path.rename(Path(tempfile.mkdtemp(dir=trash)) / path.name)
 
 
 def portal_project(corpus: Path, dest: Path) -> Path:
@@ -161,11 +177,11 @@ def measure(n: int, corpus: Path, work: Path, repeat: int, default_max: int) -> 
     runs: dict[str, list[dict]] = {k: [] for k in ("prune", "default", "cold", "nosearch", "warm")}
     for round_ in range(repeat):
         runs["prune"].append(run_build(prune, work / "site-prune"))
-        shutil.rmtree(portal / CACHE, ignore_errors=True)
+        set_aside(portal / CACHE)
         runs["cold"].append(run_build(portal, work / "site-portal"))
         edit_one_body(portal, round_)
         runs["warm"].append(run_build(portal, work / "site-portal", keep=True))
-        shutil.rmtree(portal / CACHE, ignore_errors=True)
+        set_aside(portal / CACHE)
         runs["nosearch"].append(run_build(portal, work / "site-nosearch", {"STUDYPORTAL_BENCH_NO_SEARCH": "1"}))
         if round_ == 0 and n <= default_max:
             runs["default"].append(run_build(plain_project(corpus, work / f"default-{n}", prune=False), work / "site-default"))
@@ -237,6 +253,8 @@ def main() -> None:
         rows.append(measure(n, corpus, work, args.repeat, args.default_max))
         print_table(rows)
     print(f"\nMachine: {os.cpu_count()} cores; load average before the last round: {os.getloadavg()[0]:.1f}")
+    for trash in [work / TRASH, *work.glob(f"*/{TRASH}")]:
+        shutil.rmtree(trash, ignore_errors=True)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

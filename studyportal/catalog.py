@@ -162,6 +162,7 @@ def load_catalog(root: Path, *, dates_from_git: bool = False, memo: LoadMemo | N
     if dates_from_git:
         result.git = _dates_from_git(root, by_path)
     if memo is not None:
+        result.catalog.topic_slugs()  # the planner names topic pages by them: made now, they are kept in the memo
         memo.save()
     result.problems.extend(problems)
     return result

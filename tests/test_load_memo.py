@@ -139,3 +139,36 @@ def test_many_materials_are_checked_on_every_core_with_the_same_results_and_prob
     memo.save()
     again, _ = load(materials, tmp_path / "cache")
     assert pools == [2] and summary(again) == alone  # everything from the memo: nothing forked
+
+
+WARM_LOAD = """
+import sys
+from pathlib import Path
+from studyportal.catalog import load_catalog
+from studyportal.load.memo import LoadMemo
+result = load_catalog(Path(sys.argv[1]), memo=LoadMemo(Path(sys.argv[2]), "code"))
+print(sorted(result.catalog.topic_slugs().items()), "pypinyin" in sys.modules)
+"""
+
+
+def test_a_warm_load_names_topic_pages_as_the_cold_one_without_loading_pinyin(tmp_path):
+    """pypinyin's dictionaries cost every warm build a sixth of a second; the last build's topic slugs are in the memo."""
+    import subprocess
+    import sys
+
+    materials, cache = tree(tmp_path), tmp_path / "cache"
+    write(materials, "dangzhang/m0.md", material_text(GOOD_META.replace("topics: [党章党规]", "topics: [基层组织建设, 党费收缴]")))
+
+    def run() -> tuple[str, str]:
+        done = subprocess.run([sys.executable, "-c", WARM_LOAD, str(materials), str(cache)], capture_output=True, text=True, check=True)
+        slugs, loaded = done.stdout.strip().rsplit(" ", 1)
+        return slugs, loaded
+    cold, cold_loaded = run()
+    assert "ji-ceng-zu-zhi-jian-she" in cold and "dang-fei-shou-jiao" in cold and cold_loaded == "True"
+    write(materials, "dangzhang/m1.md", material_text(body=GOOD_BODY + "\n改了一段。\n"))  # a trainer's edit: that file is checked again
+    warm, warm_loaded = run()
+    assert (warm, warm_loaded) == (cold, "False")
+    # a new topic: pinyin is needed
+    write(materials, "dangzhang/m2.md", material_text(GOOD_META.replace("topics: [党章党规]", "topics: [学习贯彻]")))
+    new, new_loaded = run()
+    assert "xue-xi-guan-che" in new and new_loaded == "True"

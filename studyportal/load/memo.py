@@ -9,11 +9,13 @@ if any of that differs now, the file is checked again.
 
 The whole memo is one file in the build cache (``.studyportal-cache/materials.bin``), signed with this
 user's key (``local_secret.py``): a memo from elsewhere, or one that fails its signature, is ignored and
-never unpickled. Only the entries of the last build are kept.
+never unpickled. Only the entries of the last build are kept, with the pinyin names (slugs.py) it made of
+topic names, so that a warm build need not load pypinyin's dictionaries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -27,6 +29,7 @@ from pathlib import Path
 from studyportal.local_secret import keep_file, local_secret
 from studyportal.model import Material
 from studyportal.problems import Problem
+from studyportal.slugs import learn_slugs, used_slugs
 
 MEMO_FILE = "materials.bin"
 FORMAT = b"SPM1"
@@ -77,6 +80,10 @@ class LoadMemo:
         self.old: dict[str, bytes] = self._read()
         self.new: dict[str, bytes] = {}
         self.hits = 0
+        self.slugs_key = "slugs " + self.salt.hex()  # made by this pypinyin (the salt has its version)
+        if self.slugs_key in self.old:
+            with contextlib.suppress(Exception):
+                learn_slugs(pickle.loads(self.old[self.slugs_key]))
 
     def _read(self) -> dict[str, bytes]:
         if self.secret is None:
@@ -126,7 +133,10 @@ class LoadMemo:
 
     def save(self) -> None:
         """Write this build's entries (atomically; a read-only project just goes without)."""
-        if self.secret is None or self.new.keys() == self.old.keys():
+        if self.secret is None:
+            return
+        self.new[self.slugs_key] = pickle.dumps(used_slugs(), protocol=pickle.HIGHEST_PROTOCOL)
+        if self.new == self.old:
             return
         body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
         keep_file(self.path, FORMAT, hmac.new(self.secret, body, hashlib.sha256).digest(), body)
