@@ -343,3 +343,29 @@ def test_admonition_rules_stay_only_when_some_page_can_have_an_admonition():
     used = " ".join(material_css.content_classes(["## 正文\n\n!!! tip \"提示\"\n    先读党章。\n"]) | {"md-typeset"})
     assert trim(css, used) == css
     assert material_css.content_classes(['<p class="note">…</p>', "段落 {.warning}", "见 example.gov.cn 的 note"]) == {"note", "warning"}
+
+
+# Every animation frame for 1.5 s after the page began: the copy dialog's opacity (Material's rule for it comes late).
+DIALOG_OPACITIES = """() => new Promise(done => {
+  const seen = [], end = performance.now() + 1500;
+  const look = () => {
+    const dialog = document.querySelector('.md-dialog');
+    if (dialog) seen.push(getComputedStyle(dialog).opacity);
+    if (performance.now() < end) requestAnimationFrame(look); else done(seen);
+  };
+  look();
+})"""
+
+
+@pytest.mark.browser
+def test_nothing_flashes_over_a_page_while_its_late_styles_arrive(browser, sample_url):
+    """The copy dialog's rules come with the search script; before, a dark bar faded out over the bottom of every page."""
+    context, page, _ = open_page(browser, width=360, height=740)
+    try:
+        page.goto(sample_url + MATERIAL, wait_until="commit")
+        seen = page.evaluate(DIALOG_OPACITIES)
+        wait_until(page, "!document.querySelector('[data-sp-search]').hidden")  # the late sheet is in
+        seen += page.evaluate(DIALOG_OPACITIES)
+        assert seen and set(seen) == {"0"}, sorted(set(seen))
+    finally:
+        context.close()
