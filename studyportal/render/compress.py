@@ -47,7 +47,8 @@ _SETTINGS = f"gzip {GZIP_LEVEL} brotli {BROTLI_QUALITY} {getattr(brotli, 'versio
 
 @dataclass(frozen=True)
 class Compressed:
-    """How many files got precompressed copies, how many were too small or not text, how many came from the cache, and how long it took."""
+    """How many files got precompressed copies, how many were too small or not text, how many came from the cache, and how long
+    the build waited for them."""
 
     written: int
     kept: int
@@ -166,26 +167,27 @@ def precompress_site(site: Path, workers: int | None = None, cache: Path | None 
 
 class Precompression:
     """Copies made on threads while the build goes on (zlib and brotli release the GIL): :meth:`add` files as they are
-    final, :meth:`finish` once. The plugin adds the pages before it builds the search index, and the index after it.
+    final, :meth:`finish` once. The plugin adds each page as it is written, and each index file as it is written.
 
     ``output``: the build's writes into a folder kept from the last build (render/output.py): a file it left as it
     was keeps its copies when they are newer than it, and new copies are written through it.
     """
 
     def __init__(self, cache: Path | None, brotli_too: bool, output: SiteOutput | None = None, workers: int | None = None) -> None:
-        self.started = time.perf_counter()
         self.store = _Store(cache)
         self.brotli_too = brotli_too
         self.output = output
         self.pool = ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1))
         self.futures: list[Any] = []
         self.files = self.kept = 0
+        self.seen: set[Path] = set()
 
     def add(self, paths: Iterable[Path]) -> None:
-        """Make the copies of these files (text files only, each once)."""
+        """Make the copies of these files (text files only; a file added again is not compressed again)."""
         for path in sorted(paths):
-            if path.suffix not in SUFFIXES:
+            if path.suffix not in SUFFIXES or path in self.seen:
                 continue
+            self.seen.add(path)
             self.files += 1
             if self.output is not None and _copies_kept(path, self.output, self.brotli_too):
                 self.kept += 1
@@ -193,12 +195,14 @@ class Precompression:
                 self.futures.append(self.pool.submit(_precompress, path, self.store, self.brotli_too, self.output))
 
     def finish(self) -> Compressed:
+        """Wait for the last copies; ``seconds`` of the answer is how long that took (the rest overlapped the build)."""
+        waited = time.perf_counter()
         results = [f.result() for f in self.futures]
         self.pool.shutdown()
         self.store.close()
         written = sum(1 for done, _ in results if done) + self.kept
         reused = sum(1 for done, hit in results if done and hit) + self.kept
-        return Compressed(written, self.files - written, time.perf_counter() - self.started, reused)
+        return Compressed(written, self.files - written, time.perf_counter() - waited, reused)
 
     def cancel(self) -> None:
         """A failed build: stop without waiting for copies not yet begun."""
