@@ -401,7 +401,6 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             log.info(f"输出目录：{len(output.written)} 个文件写入，{kept} 个与上次相同未重写，删除 {removed} 个过时文件")
             self.output = None
 
-
     def _compressing(self) -> bool:
         return self.config.precompress and not self.previewing  # `mkdocs serve` compresses nothing
 
