@@ -167,7 +167,7 @@ def precompress_site(site: Path, workers: int | None = None, cache: Path | None 
 
 class Precompression:
     """Copies made on threads while the build goes on (zlib and brotli release the GIL): :meth:`add` files as they are
-    final, :meth:`finish` once. The plugin adds each page as it is written, and each index file as it is written.
+    final, :meth:`finish` once. The plugin adds the pages once the last is written, and each index file as it is written.
 
     ``output``: the build's writes into a folder kept from the last build (render/output.py): a file it left as it
     was keeps its copies when they are newer than it, and new copies are written through it.

@@ -14,7 +14,7 @@ import html
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,6 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         # empties the folder and writes every file, as it does for a portal with other plugins or `--dirty`.
         self.keeping = False
         self.output: SiteOutput | None = None
-        self.copies: Precompression | None = None  # precompressed copies being made (render/compress.py)
         self.links = PageLinks(lambda uri: self.files is not None and self.files.get_file_from_path(uri) is not None, log.info)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -127,9 +126,6 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         self._stop_search()
         _let_mkdocs_clean()
         self.output = None
-        if self.copies is not None:
-            self.copies.cancel()
-            self.copies = None
 
     def _stop_search(self) -> None:
         if self.prebuilt is not None:
@@ -338,7 +334,6 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
                 planned.markdown = ""
         if self.output is not None and not (self.prebuilt is not None and self.prebuilt.rendering) and output.strip():
             self.output.write(page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
-            self._compress_soon([page.file.abs_dest_path])
             _SKIPPED.pages.add(page.file.src_uri)
             return ""  # written here: MkDocs writes nothing for an empty page (and says so, which _SKIPPED hides)
         return output
@@ -363,11 +358,12 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             made.finish()
         output = self.output
         site = Path(config.site_dir)
-        compressing = self._compressing()
-        self._compress_soon(set(output.made) if output is not None else ())  # what came before the pages: assets, feeds
-        copies, self.copies = self.copies, None
+        compressing = self.config.precompress and not self.previewing  # `mkdocs serve` compresses nothing
+        copies = Precompression(self.cache_dir, self.config.brotli, output) if compressing and output is not None else None
+        if copies is not None:  # the pages are final: compressed on other threads while this one builds the index
+            copies.add(Path(k) for k in set(output.made))
 
-        def write(path: Path, data: bytes) -> None:  # an index file, compressed while the next ones are made
+        def write(path: Path, data: bytes) -> None:  # an index file: compressed while the next ones are made
             assert output is not None
             output.write(path, data)
             if copies is not None:
@@ -400,18 +396,6 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             kept = len(output.made) - len(output.written)
             log.info(f"输出目录：{len(output.written)} 个文件写入，{kept} 个与上次相同未重写，删除 {removed} 个过时文件")
             self.output = None
-
-    def _compressing(self) -> bool:
-        return self.config.precompress and not self.previewing  # `mkdocs serve` compresses nothing
-
-    def _compress_soon(self, paths: Iterable[str | Path]) -> None:
-        """Precompressed copies of files that are final, made on other threads while the build goes on (pages as
-        they are written, then the search index's files): none for a preview, or without a kept output folder."""
-        if self.copies is None:
-            if self.output is None or not self._compressing():
-                return
-            self.copies = Precompression(self.cache_dir, self.config.brotli, self.output)  # threads: after the workers were forked
-        self.copies.add(Path(p) for p in paths)
 
 
 def _let_mkdocs_clean() -> None:
