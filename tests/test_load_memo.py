@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,9 +155,6 @@ print(sorted(result.catalog.topic_slugs().items()), "pypinyin" in sys.modules)
 
 def test_a_warm_load_names_topic_pages_as_the_cold_one_without_loading_pinyin(tmp_path):
     """pypinyin's dictionaries cost every warm build a sixth of a second; the last build's topic slugs are in the memo."""
-    import subprocess
-    import sys
-
     materials, cache = tree(tmp_path), tmp_path / "cache"
     write(materials, "dangzhang/m0.md", material_text(GOOD_META.replace("topics: [党章党规]", "topics: [基层组织建设, 党费收缴]")))
 
@@ -163,6 +162,7 @@ def test_a_warm_load_names_topic_pages_as_the_cold_one_without_loading_pinyin(tm
         done = subprocess.run([sys.executable, "-c", WARM_LOAD, str(materials), str(cache)], capture_output=True, text=True, check=True)
         slugs, loaded = done.stdout.strip().rsplit(" ", 1)
         return slugs, loaded
+
     cold, cold_loaded = run()
     assert "ji-ceng-zu-zhi-jian-she" in cold and "dang-fei-shou-jiao" in cold and cold_loaded == "True"
     write(materials, "dangzhang/m1.md", material_text(body=GOOD_BODY + "\n改了一段。\n"))  # a trainer's edit: that file is checked again
