@@ -360,8 +360,9 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
         site = Path(config.site_dir)
         compressing = self.config.precompress and not self.previewing  # `mkdocs serve` compresses nothing
         copies = Precompression(self.cache_dir, self.config.brotli, output) if compressing and output is not None else None
+        before = set(output.made) if output is not None else set()
         if copies is not None:  # the pages are final: compressed on other threads while this one builds the index
-            copies.add(Path(k) for k in set(output.made))
+            copies.add(Path(k) for k in before)
 
         def write(path: Path, data: bytes) -> None:  # an index file: compressed while the next ones are made
             assert output is not None
@@ -382,7 +383,7 @@ class StudyPortalPlugin(BasePlugin[StudyPortalConfig]):
             minify_assets(site)  # else minified as they were copied (_copy_through)
         if compressing:
             if copies is not None:
-                copies.add(Path(k) for k in set(output.made))  # MkDocs' own: sitemap.xml
+                copies.add(Path(k) for k in output.made - before)  # MkDocs' own (sitemap.xml); the index's are in already
                 done = copies.finish()
             else:
                 done = precompress_site(site, cache=self.cache_dir, brotli_too=self.config.brotli)
